@@ -1,0 +1,67 @@
+# The two commands a new machine needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+# PostgreSQL for the second test run; the database is created when missing.
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/family_events_test
+export FLASK_APP := wsgi
+
+.PHONY: run test test-sqlite test-postgres install install-test translations messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed translations
+
+install-test: $(VENV)/.installed-test translations test-tools
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -d translations
+
+# Re-extract the strings after changing them, then translate every new entry.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+	  --no-location --sort-output --project "Family Events Portal" --version 1.0 \
+	  --copyright-holder "Family Events Portal" .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+
+# axe-core for the accessibility checks, when npm is there.
+test-tools:
+	@if [ -f node_modules/axe-core/axe.min.js ]; then :; \
+	elif command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; \
+	else echo "npm not found: the accessibility checks will be skipped (install Node.js to run them)."; fi
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+	@$(BIN)/flask demo-info --url http://127.0.0.1:$(PORT)
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: install-test
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Test suite on SQLite =="
+	$(BIN)/python -m pytest
+
+test-postgres:
+	@if $(BIN)/python -m tests.postgres "$(TEST_POSTGRES_URL)"; then \
+	  echo "== Test suite on PostgreSQL =="; \
+	  TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest; \
+	elif [ -n "$$REQUIRE_ALL" ]; then \
+	  echo "PostgreSQL is required (REQUIRE_ALL is set) but not reachable at $(TEST_POSTGRES_URL)."; exit 1; \
+	else \
+	  echo "SKIPPED: the PostgreSQL run. No server at $(TEST_POSTGRES_URL);"; \
+	  echo "  start one, or set TEST_POSTGRES_URL=postgresql+psycopg://USER@HOST:PORT/DB, then run make test again."; \
+	fi

@@ -1,0 +1,117 @@
+"""Family Events Portal: the application factory."""
+from pathlib import Path
+
+from flask import Flask, render_template, request
+
+from .config import Config
+from .extensions import babel, db, limiter, login_manager, migrate
+
+
+def create_app(config_object=Config, **overrides):
+    app = Flask(__name__)
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+
+    from . import models  # noqa: F401  (registers the tables)
+    from .database import configure_engine
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from .public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+    _install_page_helpers(app)
+    _install_error_pages(app)
+    _install_language_cookie(app)
+    _install_security_headers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _install_page_helpers(app):
+    from .i18n import current_language, language_name, text_direction
+    from .models import GRADES
+
+    @app.context_processor
+    def page_context():
+        language = current_language()
+        return {
+            "page_language": language,
+            "page_direction": text_direction(language),
+            "shipped_languages": app.config["PORTAL_LANGUAGES"],
+            "all_grades": GRADES,
+        }
+
+    app.add_template_global(language_name)
+
+    @app.template_global()
+    def url_with_language(code):
+        args = request.args.to_dict()
+        args["lang"] = code
+        from urllib.parse import urlencode
+
+        return f"{request.path}?{urlencode(args)}"
+
+
+def _install_error_pages(app):
+    @app.errorhandler(404)
+    def not_found(_error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(429)
+    def too_many(_error):
+        return render_template("errors/429.html"), 429
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        return render_template("errors/400.html"), 413
+
+    @app.errorhandler(400)
+    def bad_request(_error):
+        return render_template("errors/400.html"), 400
+
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()
+        return render_template("errors/500.html"), 500
+
+
+def _install_language_cookie(app):
+    @app.after_request
+    def remember_language(response):
+        requested = request.args.get("lang")
+        if requested in app.config["PORTAL_LANGUAGES"]:
+            response.set_cookie(
+                app.config["LANGUAGE_COOKIE"], requested, max_age=365 * 24 * 3600,
+                samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
+            )
+        response.headers.setdefault("Vary", "Cookie, Accept-Language")
+        return response
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def _install_security_headers(app):
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response

@@ -1,0 +1,67 @@
+"""flask commands: seed-demo, create-user."""
+import click
+from flask import current_app
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import ROLES, Event, User
+from .services.schools import ensure_default_school, school_by_slug
+from .services.users import UserError, create_user
+
+DEMO_PASSWORD = "family-events-demo"
+DEMO_USERS = [
+    ("admin@lincoln.example", "Alex Admin", "admin"),
+    ("organizer@lincoln.example", "Olivia Organizer", "organizer"),
+    ("frontdesk@lincoln.example", "Frank Frontdesk", "frontdesk"),
+]
+
+
+def register_cli(app):
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has events.")
+    def seed_demo_command(if_empty):
+        """Create a demo school with realistic events, families and staff."""
+        from .demo import seed_demo
+
+        if if_empty and db.session.execute(select(func.count()).select_from(Event)).scalar_one():
+            click.echo("The database already has events; demo data not added.")
+            return
+        school = ensure_default_school(current_app.config)
+        summary = seed_demo(school)
+        for email, name, role in DEMO_USERS:
+            if db.session.execute(select(User).where(User.email == email)).scalar_one_or_none() is None:
+                create_user(school, email, name, role, DEMO_PASSWORD)
+        db.session.commit()
+        click.echo(f"Demo data: {summary['events']} events, {summary['registrations']} registrations "
+                   f"at {school.name}.")
+
+    @app.cli.command("demo-info")
+    @click.option("--url", default="http://127.0.0.1:5000")
+    def demo_info_command(url):
+        """Print where the portal is served and the demo staff accounts."""
+        click.echo("")
+        click.echo(f"  Family Events Portal: {url}")
+        click.echo(f"  Family pages, no sign-in needed: {url}/  (try {url}/?lang=es or ?lang=ar)")
+        click.echo(f"  Demo staff accounts (password: {DEMO_PASSWORD}):")
+        for email, _name, role in DEMO_USERS:
+            click.echo(f"    {role:<10} {email}")
+        click.echo("")
+
+    @app.cli.command("create-user")
+    @click.option("--email", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(ROLES), required=True)
+    @click.option("--school", "school_slug", default=None,
+                  help="School slug; the default school when left out.")
+    @click.password_option()
+    def create_user_command(email, name, role, school_slug, password):
+        """Create a staff account."""
+        school = school_by_slug(school_slug) if school_slug else ensure_default_school(current_app.config)
+        if school is None:
+            raise click.ClickException(f"No school with the slug {school_slug!r}.")
+        try:
+            create_user(school, email, name, role, password)
+        except UserError as error:
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(f"Created {role} {email} at {school.name}.")

@@ -1,0 +1,68 @@
+"""Settings. Everything can be overridden from the environment."""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+# Languages the portal ships, each named in its own language for the switcher.
+LANGUAGES = {
+    "en": "English",
+    "es": "Español",
+    "zh": "中文(简体)",
+    "vi": "Tiếng Việt",
+    "ar": "العربية",
+    "so": "Soomaali",
+    "ht": "Kreyòl ayisyen",
+    "pt": "Português",
+    "ru": "Русский",
+    "ko": "한국어",
+}
+RTL_LANGUAGES = {"ar"}
+
+# Languages a school may offer interpreters for: the shipped ones and other
+# languages common in US school districts.
+INTERPRETER_LANGUAGES = list(LANGUAGES) + [
+    "fr", "tl", "uk", "fa", "ps", "ne", "am", "sw", "my", "hi", "ur", "bn", "pa", "ja",
+]
+
+
+def _database_url():
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix):]
+        return url
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PORTAL_LANGUAGES = LANGUAGES
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).resolve().parent.parent / "translations")
+    DEFAULT_SCHOOL_NAME = os.environ.get("DEFAULT_SCHOOL_NAME", "Lincoln Elementary School")
+    DEFAULT_SCHOOL_SLUG = os.environ.get("DEFAULT_SCHOOL_SLUG", "lincoln")
+    DEFAULT_SCHOOL_TIMEZONE = os.environ.get("DEFAULT_SCHOOL_TIMEZONE", "America/Chicago")
+    DEFAULT_SCHOOL_LANGUAGE = os.environ.get("DEFAULT_SCHOOL_LANGUAGE", "en")
+    LANGUAGE_COOKIE = "lang"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    WTF_CSRF_TIME_LIMIT = None  # a family may leave the form open for a while
+    MAX_CONTENT_LENGTH = 64 * 1024
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    PUBLIC_POST_RATE_LIMIT = os.environ.get("PUBLIC_POST_RATE_LIMIT", "30 per minute")
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test"
+    RATELIMIT_ENABLED = False
+    SQLALCHEMY_DATABASE_URI = "sqlite://"

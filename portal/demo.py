@@ -1,0 +1,205 @@
+"""Demo data drawn from the scenarios schools run in a year."""
+from datetime import date, datetime, time, timedelta, timezone
+
+from .extensions import db
+from .models import Event, EventStatus, utcnow
+from .services.registration import FamilyDetails, register
+
+ALL = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
+
+# (days from today, start, end, capacity, grades, supports, texts)
+EVENTS = [
+    dict(key="k_breakfast", days=3, start=time(7, 30), end=time(8, 15), capacity=40, grades=["K"],
+         location="Cafeteria, Lincoln Elementary, 1200 Maple Ave",
+         childcare=12, interpreters="es vi", meal=True,
+         texts={
+             "en": ("Kindergarten family breakfast",
+                    "Come have breakfast with your child's teacher and meet other families. We will share how your child learns to read in kindergarten."),
+             "es": ("Desayuno familiar de kínder",
+                    "Venga a desayunar con la maestra de su hijo y conozca a otras familias. Le contaremos cómo su hijo aprende a leer en kínder."),
+             "vi": ("Bữa sáng gia đình lớp mẫu giáo",
+                    "Mời quý phụ huynh đến ăn sáng cùng giáo viên của con và gặp gỡ các gia đình khác."),
+         }),
+    dict(key="math_night", days=6, start=time(18, 0), end=time(19, 30), capacity=60, grades=["3"],
+         location="Gym, Lincoln Elementary, 1200 Maple Ave",
+         childcare=20, interpreters="es ar so", transport=True, meal=True,
+         texts={
+             "en": ("3rd grade math games night",
+                    "Play the games your child plays in class and see how we learn multiplication. Dinner for the whole family."),
+             "es": ("Noche de juegos de matemáticas de 3.er grado",
+                    "Juegue los juegos que su hijo juega en clase y vea cómo aprendemos a multiplicar. Cena para toda la familia."),
+             "ar": ("أمسية ألعاب الرياضيات للصف الثالث",
+                    "العبوا الألعاب التي يلعبها طفلكم في الصف وتعرّفوا على كيف نتعلم الضرب. عشاء لكل العائلة."),
+             "so": ("Habeenka ciyaaraha xisaabta fasalka 3aad",
+                    "Ciyaar ciyaaraha ilmahaagu fasalka ku ciyaaro oo arag sida aan u barano isku dhufashada."),
+         }),
+    dict(key="orientation", days=10, start=time(10, 0), end=time(11, 30), capacity=30, grades=ALL,
+         location="Library, Lincoln Elementary, 1200 Maple Ave",
+         childcare=15, interpreters="es vi ar so", transport=True,
+         texts={
+             "en": ("New family orientation: session 1",
+                    "Welcome to Lincoln! Meet the staff, learn how the school day works, and ask anything. First of four Saturday sessions."),
+             "es": ("Orientación para familias nuevas: sesión 1",
+                    "¡Bienvenidos a Lincoln! Conozca al personal, aprenda cómo funciona el día escolar y pregunte lo que quiera."),
+             "zh": ("新家庭入学介绍：第一节",
+                    "欢迎来到林肯小学！认识老师和职员，了解学校的一天，欢迎提出任何问题。"),
+         }),
+    dict(key="literacy", days=4, start=time(17, 30), end=time(18, 30), capacity=12, grades=["PK", "K", "1", "2"],
+         location="Room 14, Lincoln Elementary, 1200 Maple Ave",
+         childcare=10, interpreters="es vi", meal=True,
+         texts={
+             "en": ("Family literacy workshop: reading at home in any language",
+                    "Reading with your child in your home language helps them learn. Bring your questions; leave with books. Snacks served."),
+             "es": ("Taller de lectura en familia: leer en casa en cualquier idioma",
+                    "Leer con su hijo en su idioma ayuda a que aprenda. Traiga sus preguntas y llévese libros."),
+             "vi": ("Hội thảo đọc sách cùng gia đình: đọc ở nhà bằng bất kỳ ngôn ngữ nào",
+                    "Đọc sách cùng con bằng tiếng mẹ đẻ giúp con học tốt hơn."),
+         }),
+    dict(key="transition", days=14, start=time(18, 30), end=time(20, 0), capacity=120, grades=["5"],
+         location="Auditorium, Lincoln Elementary, 1200 Maple Ave",
+         interpreters="es ar vi", transport=True,
+         texts={
+             "en": ("Middle school transition night",
+                    "Your 5th grader moves to middle school next year. Meet the counselors and learn what changes."),
+             "es": ("Noche de transición a la secundaria",
+                    "Su hijo de 5.º grado pasa a la secundaria el próximo año. Conozca a los consejeros."),
+         }),
+    dict(key="fafsa", days=9, start=time(18, 0), end=time(19, 30), capacity=80, grades=["11", "12"],
+         location="Lincoln High School Library, 300 Oak St",
+         interpreters="es zh ko",
+         texts={
+             "en": ("FAFSA and college night",
+                    "Fill in the FAFSA together with a counselor and learn how to pay for college. Bring a phone."),
+             "es": ("Noche de FAFSA y universidad",
+                    "Llene la FAFSA con un consejero y aprenda cómo pagar la universidad."),
+             "ko": ("FAFSA 및 대학 진학 설명회",
+                    "상담 선생님과 함께 FAFSA를 작성하고 대학 학비 마련 방법을 알아보세요."),
+             "zh": ("FAFSA 与大学申请之夜", "与辅导员一起填写 FAFSA，了解如何支付大学费用。"),
+         }),
+    dict(key="pta", days=12, start=time(18, 0), end=time(19, 0), capacity=50, grades=ALL,
+         location="Cafeteria, Lincoln Elementary, 1200 Maple Ave",
+         childcare=15, interpreters="es vi ar", meal=True,
+         texts={
+             "en": ("PTA meeting with the principal",
+                    "Hear what is new at school and tell the principal what matters to your family. Dinner and childcare provided."),
+             "es": ("Reunión de la PTA con la directora",
+                    "Escuche las novedades de la escuela y dígale a la directora lo que es importante para su familia."),
+             "ar": ("اجتماع جمعية الآباء والمعلمين مع المديرة",
+                    "تعرّفوا على الجديد في المدرسة وأخبروا المديرة بما يهم عائلتكم."),
+         }),
+    dict(key="tech_night", days=16, start=time(17, 30), end=time(18, 30), capacity=40, grades=["6"],
+         location="Computer lab, Lincoln Middle School, 450 Elm St",
+         interpreters="es so",
+         texts={
+             "en": ("Technology night before students get laptops",
+                    "Learn how your child's new laptop works, how to see grades online, and how to keep your child safe. Bring your phone."),
+             "es": ("Noche de tecnología antes de recibir las computadoras",
+                    "Aprenda cómo funciona la computadora de su hijo y cómo ver las calificaciones en línea."),
+         }),
+    dict(key="conferences", days=20, start=time(13, 0), end=time(17, 0), capacity=45, grades=["4", "5"],
+         location="Classrooms 20-26, Lincoln Elementary",
+         interpreters="es vi ar so",
+         texts={
+             "en": ("Student-led conferences, grades 4 and 5",
+                    "Your child shows you their work and their goals. Stay for as long as you like."),
+             "vi": ("Họp phụ huynh do học sinh dẫn dắt, lớp 4 và 5",
+                    "Con sẽ trình bày bài làm và mục tiêu học tập của mình."),
+             "es": ("Conferencias dirigidas por estudiantes, 4.º y 5.º grado",
+                    "Su hijo le muestra su trabajo y sus metas."),
+         }),
+    dict(key="science_fair", days=24, start=time(17, 0), end=time(19, 0), capacity=150, grades=["1", "2", "3", "4", "5"],
+         location="Gym, Lincoln Elementary, 1200 Maple Ave",
+         childcare=20, interpreters="es", meal=True, transport=True,
+         texts={
+             "en": ("Family science night", "Hands-on experiments for the whole family. Pizza dinner."),
+             "es": ("Noche de ciencias en familia", "Experimentos para toda la familia. Cena de pizza."),
+             "ru": ("Семейный вечер науки", "Опыты для всей семьи. Ужин с пиццей."),
+         }),
+    dict(key="prek_playgroup", days=2, start=time(9, 0), end=time(10, 0), capacity=20, grades=["PK"],
+         location="Room 3, Lincoln Elementary",
+         childcare=0, interpreters="es ht",
+         texts={
+             "en": ("Pre-K play and learn morning", "Play, sing and read with your little one and meet the Pre-K teachers."),
+             "ht": ("Maten jwe ak aprann pou Pre-K", "Jwe, chante epi li ak pitit ou, epi rankontre pwofesè Pre-K yo."),
+             "es": ("Mañana de juego y aprendizaje de Pre-K", "Juegue, cante y lea con su pequeño."),
+         }),
+    dict(key="draft_dinner", days=30, start=time(18, 0), end=time(19, 30), capacity=60, grades=["7", "8"],
+         location="Cafeteria, Lincoln Middle School", status=EventStatus.DRAFT, meal=True,
+         texts={"en": ("7th and 8th grade family dinner (planning)", "Still being planned.")}),
+]
+
+FAMILIES = {
+    "math_night": [
+        FamilyDetails(name="Hodan Abdi", language="so", adults=1, children=4, phone="+16125550147",
+                      grades=["3", "K"], childcare_children=3, childcare_ages=[1, 4, 7],
+                      interpreter_language="so", dietary="Halal"),
+        FamilyDetails(name="Omar Haddad", language="ar", adults=1, children=1, phone="6125550188",
+                      grades=["3"], interpreter_language="ar"),
+        FamilyDetails(name="María González", language="es", adults=1, children=2, phone="6125550123",
+                      grades=["3"], childcare_children=1, childcare_ages=[3], transportation_seats=3,
+                      interpreter_language="es"),
+    ],
+    "k_breakfast": [
+        FamilyDetails(name="Nguyễn Thị Lan", language="vi", adults=1, children=2, phone="6125550199",
+                      grades=["K", "2"], interpreter_language="vi"),
+        FamilyDetails(name="Sam Carter", language="en", adults=2, children=1, email="sam.carter@example.org",
+                      grades=["K"], accessibility="Wheelchair space, please"),
+    ],
+    "fafsa": [
+        FamilyDetails(name="김민준", language="ko", adults=2, children=1, email="minjun.kim@example.org",
+                      grades=["11"], interpreter_language="ko"),
+    ],
+}
+
+# Twelve places: three families fill it, then a party of five waits and a
+# party of two arrives after it.
+LITERACY_FAMILIES = [
+    ("Ana Silva", "pt", 2, 2), ("Li Wei", "zh", 1, 3), ("Dmitri Ivanov", "ru", 2, 2),
+    ("Rosa Martínez", "es", 2, 3), ("Jean Baptiste", "ht", 1, 1),
+]
+
+
+def _at(day, clock, tz):
+    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def seed_demo(school):
+    tz = school.tz
+    today = datetime.now(tz).date()
+    events = {}
+    for spec in EVENTS:
+        day = today + timedelta(days=spec["days"])
+        event = Event(
+            school_id=school.id,
+            status=spec.get("status", EventStatus.PUBLISHED),
+            starts_at=_at(day, spec["start"], tz),
+            ends_at=_at(day, spec["end"], tz),
+            registration_deadline=_at(day - timedelta(days=1), time(20, 0), tz),
+            location=spec["location"],
+            grades=spec["grades"],
+            capacity=spec["capacity"],
+            default_language=school.default_language,
+            offers_childcare=bool(spec.get("childcare")),
+            childcare_capacity=spec.get("childcare", 0),
+            interpreter_languages=spec.get("interpreters", ""),
+            offers_transportation=spec.get("transport", False),
+            offers_meal=spec.get("meal", False),
+        )
+        for language, (title, description) in spec["texts"].items():
+            event.set_text(language, title, description)
+        db.session.add(event)
+        events[spec["key"]] = event
+    db.session.flush()
+
+    now = utcnow()
+    count = 0
+    for key, families in FAMILIES.items():
+        for details in families:
+            register(events[key].id, details, now)
+            count += 1
+    for index, (name, language, adults, children) in enumerate(LITERACY_FAMILIES):
+        details = FamilyDetails(name=name, language=language, adults=adults, children=children,
+                                phone=f"61255502{index:02d}", grades=["1"])
+        register(events["literacy"].id, details, now)
+        count += 1
+    return {"events": len(events), "registrations": count}

@@ -1,0 +1,151 @@
+"""Form fields that speak the family's language in every message."""
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from .messages import error_message
+from .services.contact import normalize_email, normalize_phone
+
+def choices(pairs):
+    """(value, label) pairs as the options a select or a checkbox list offers."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def choice_values(field):
+    return {choice.value for choice in field.choices}
+
+
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+class PortalForm(FlaskForm):
+    """A form whose CSRF failure reads as a plain, localized sentence and
+    keeps everything the family typed on the page."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        csrf = getattr(self, "csrf_token", None)
+        if csrf is not None and csrf.errors:
+            csrf.errors = [error_message("csrf")]
+        return valid
+
+    @property
+    def csrf_failed(self):
+        csrf = getattr(self, "csrf_token", None)
+        return bool(csrf is not None and csrf.errors)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_errors = []
+
+    def add_error(self, field_name, message):
+        """Put a service's message next to its field, or atop the form."""
+        field = getattr(self, field_name, None) if field_name else None
+        if field is None:
+            self.page_errors.append(message)
+        else:
+            field.errors = list(field.errors) + [message]
+
+
+class CountField(IntegerField):
+    """A whole number within bounds; digits in any script are accepted.
+    A text input (with a numeric keypad on phones), not type=number, which
+    silently sends an empty value when it cannot parse what was typed."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, minimum=0, maximum=None, **kwargs):
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = self.default
+            return
+        text = valuelist[0].strip()
+        if not text.isdecimal():
+            self.data = None
+            raise ValueError(error_message("number_invalid"))
+        self.data = int(text)
+
+    def pre_validate(self, form):
+        if self.data is None:
+            return
+        if self.maximum is not None and not self.minimum <= self.data <= self.maximum:
+            raise ValidationError(error_message("number_invalid"))
+
+
+class ChoiceField(SelectField):
+    def pre_validate(self, form):
+        if self.data not in choice_values(self):
+            raise ValidationError(error_message("choice_invalid"))
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        allowed = choice_values(self)
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(error_message("choice_invalid"))
+
+
+class TextField(StringField):
+    """Free text, trimmed, with a length limit stated in words."""
+
+    def __init__(self, label=None, max_length=200, **kwargs):
+        super().__init__(label, **kwargs)
+        self.max_length = max_length
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+
+    def pre_validate(self, form):
+        if len(self.data or "") > self.max_length:
+            raise ValidationError(error_message("too_long", max=self.max_length))
+
+
+class LongTextField(TextAreaField):
+    def __init__(self, label=None, max_length=1000, **kwargs):
+        super().__init__(label, **kwargs)
+        self.max_length = max_length
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = (self.data or "").strip()
+
+    def pre_validate(self, form):
+        if len(self.data or "") > self.max_length:
+            raise ValidationError(error_message("too_long", max=self.max_length))
+
+
+class PhoneField(TextField):
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, max_length=40, **kwargs)
+
+    @property
+    def normalized(self):
+        return normalize_phone(self.data)
+
+    def post_validate(self, form, validation_stopped):
+        if self.data and not self.errors and self.normalized is None:
+            self.errors.append(error_message("phone_invalid"))
+
+
+class EmailAddressField(TextField):
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, max_length=254, **kwargs)
+
+    @property
+    def normalized(self):
+        return normalize_email(self.data)
+
+    def post_validate(self, form, validation_stopped):
+        if self.data and not self.errors and not EMAIL_SHAPE.match(self.data):
+            self.errors.append(error_message("email_invalid"))

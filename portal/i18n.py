@@ -1,0 +1,83 @@
+"""Choosing the page language and formatting for it."""
+from datetime import timezone
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_interval
+from flask import current_app, g, request
+from flask_babel import get_locale
+
+from .config import RTL_LANGUAGES
+
+
+def shipped_languages():
+    return current_app.config["PORTAL_LANGUAGES"]
+
+
+def select_locale():
+    """?lang=, then the cookie, then (on a family's own registration) the
+    language they chose, then Accept-Language, then the school's default."""
+    languages = shipped_languages()
+    for candidate in (
+        request.args.get("lang"),
+        request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
+        g.get("preferred_language"),
+    ):
+        if candidate in languages:
+            return candidate
+    best = request.accept_languages.best_match(list(languages))
+    if best:
+        return best
+    school = g.get("school")
+    if school is not None and school.default_language in languages:
+        return school.default_language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language():
+    return str(get_locale())
+
+
+def text_direction(language=None):
+    return "rtl" if (language or current_language()) in RTL_LANGUAGES else "ltr"
+
+
+def language_name(code, in_language=None):
+    """A language's name, in the page language unless told otherwise."""
+    try:
+        name = Locale.parse(code).get_display_name(in_language or current_language())
+    except (ValueError, LookupError):
+        return code
+    return name[:1].upper() + name[1:] if name else code
+
+
+def _local(utc_naive, tz):
+    return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
+
+
+def _time_skeleton(language):
+    return "hm" if "h" in Locale.parse(language).time_formats["short"].pattern else "Hm"
+
+
+def format_day(utc_naive, tz, language=None):
+    return format_date(_local(utc_naive, tz), "full", locale=language or current_language())
+
+
+def format_time_range(start_utc, end_utc, tz, language=None):
+    language = language or current_language()
+    start, end = _local(start_utc, tz), _local(end_utc, tz)
+    if start.date() != end.date():
+        return format_interval(start, end, "yMMMdjm", locale=language)
+    return format_interval(start.time(), end.time(), _time_skeleton(language), locale=language)
+
+
+def format_moment(utc_naive, tz, language=None):
+    """A date and time, e.g. a registration deadline."""
+    language = language or current_language()
+    locale = Locale.parse(language)
+    # The locale's own way of joining a date and a time ("{1}, {0}" in English).
+    pattern = (
+        str(locale.datetime_formats["medium"])
+        .replace("{1}", locale.date_formats["medium"].pattern)
+        .replace("{0}", locale.time_formats["short"].pattern)
+    )
+    return format_datetime(_local(utc_naive, tz), pattern, locale=language)

@@ -1,0 +1,73 @@
+"""Words for the codes that services raise, and for the names of things,
+in one place so that every page says them the same way."""
+from flask_babel import lazy_gettext as _l
+
+ERROR_MESSAGES = {
+    "name_missing": _l("Please tell us your name."),
+    "contact_missing": _l("Please give us a phone number or an email address, so we can reach you."),
+    "adults_out_of_range": _l("Please enter between 1 and %(max)s adults."),
+    "children_out_of_range": _l("Please enter between 0 and %(max)s children."),
+    "party_larger_than_event": _l("This event has room for %(capacity)s people in all. Please call the school so we can find a way for your family to join."),
+    "unknown_grade": _l("Please choose grades from the list."),
+    "support_not_offered": _l("This event does not offer this help."),
+    "childcare_more_than_children": _l("You told us %(children)s children are coming. Childcare can be for that many children at most."),
+    "childcare_ages_too_many": _l("Please give one age for each child in childcare."),
+    "childcare_age_invalid": _l("Please write ages as numbers from 0 to %(max)s, like 3, 5."),
+    "seats_more_than_party": _l("Please ask for between 1 and %(party)s seats."),
+    "interpreter_language_not_offered": _l("Please choose one of the languages on the list."),
+    "already_registered": _l("This phone number or email is already registered for this event. Please use the link from your confirmation to see or change it."),
+    "duplicate_submission": _l("We already have this registration."),
+    "event_not_found": _l("We could not find this event."),
+    "event_cancelled": _l("This event was cancelled."),
+    "event_past": _l("This event has already happened."),
+    "registration_closed": _l("Registration for this event is closed."),
+    "event_closed": _l("This event is no longer taking answers."),
+    "registration_cancelled": _l("This registration was cancelled, so it can no longer be changed."),
+    "edit_needs_waitlist": _l("Only %(places)s places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room."),
+    "unknown_reason": _l("Please choose a reason from the list."),
+    "csrf": _l("This page was open for a long time, so for your safety we could not send it. Please check your answers and send it again."),
+    "number_invalid": _l("Please enter a whole number."),
+    "choice_invalid": _l("Please choose from the list."),
+    "phone_invalid": _l("Please check the phone number. Use only digits, like 555 201 3344."),
+    "email_invalid": _l("Please check the email address, like name@example.com."),
+    "too_long": _l("Please make this shorter (at most %(max)s characters)."),
+}
+
+
+def error_message(code, **params):
+    message = ERROR_MESSAGES.get(code, ERROR_MESSAGES["event_not_found"])
+    return str(message) % params if params else str(message)
+
+
+GRADE_NAMES = {
+    "PK": _l("Pre-K"),
+    "K": _l("Kindergarten"),
+    "1": _l("Grade 1"),
+    "2": _l("Grade 2"),
+    "3": _l("Grade 3"),
+    "4": _l("Grade 4"),
+    "5": _l("Grade 5"),
+    "6": _l("Grade 6"),
+    "7": _l("Grade 7"),
+    "8": _l("Grade 8"),
+    "9": _l("Grade 9"),
+    "10": _l("Grade 10"),
+    "11": _l("Grade 11"),
+    "12": _l("Grade 12"),
+}
+
+DECLINE_REASON_NAMES = {
+    "work": _l("My work schedule"),
+    "time": _l("The time of day does not work for us"),
+    "childcare": _l("No one to care for my other children"),
+    "transportation": _l("No way to get there"),
+    "language": _l("The event is not in my language"),
+    "health": _l("Health"),
+    "other": _l("Something else"),
+}
+
+STATUS_NAMES = {
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("On the waitlist"),
+    "cancelled": _l("Cancelled"),
+}

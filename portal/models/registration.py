@@ -1,0 +1,123 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import utcnow
+from .grades import GradeSet
+
+
+class RegistrationStatus:
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+    # The only moves a registration may make; see Registration.move_to.
+    TRANSITIONS = {
+        WAITLISTED: {CONFIRMED, CANCELLED},
+        CONFIRMED: {WAITLISTED, CANCELLED},
+        CANCELLED: set(),
+    }
+
+
+class NeedKind:
+    CHILDCARE = "childcare"
+    TRANSPORTATION = "transportation"
+    INTERPRETER = "interpreter"
+    ACCESSIBILITY = "accessibility"
+    DIETARY = "dietary"
+    ALL = (CHILDCARE, TRANSPORTATION, INTERPRETER, ACCESSIBILITY, DIETARY)
+
+
+class Registration(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))  # lower-cased
+    phone: Mapped[str | None] = mapped_column(String(32))  # digits, with a leading + if given
+    language: Mapped[str] = mapped_column(String(8))
+    adults: Mapped[int]
+    children: Mapped[int]
+    grades = mapped_column(GradeSet, nullable=False, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(20), default="online")
+    # Only a hash of the manage token is kept: a leaked database gives no manage links.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    checkin_code: Mapped[str] = mapped_column(String(12), unique=True)
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Place in the waitlist: the time the party joined it (ties broken by id).
+    waitlisted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None]
+
+    event = relationship("Event")
+    needs = relationship(
+        "Need", back_populates="registration", cascade="all, delete-orphan", lazy="selectin",
+        order_by="Need.id",
+    )
+
+    __table_args__ = (
+        Index("ix_registration_event_status", "event_id", "status"),
+        Index("ix_registration_event_email", "event_id", "email"),
+        Index("ix_registration_event_phone", "event_id", "phone"),
+    )
+
+    @property
+    def party_size(self):
+        return self.adults + self.children
+
+    def move_to(self, status, now):
+        if status == self.status:
+            return
+        if self.status is not None and status not in RegistrationStatus.TRANSITIONS[self.status]:
+            raise ValueError(f"registration cannot move from {self.status} to {status}")
+        self.status = status
+        if status == RegistrationStatus.WAITLISTED:
+            self.waitlisted_at = now
+        elif status == RegistrationStatus.CONFIRMED:
+            self.waitlisted_at = None
+        elif status == RegistrationStatus.CANCELLED:
+            self.cancelled_at = now
+
+    def need(self, kind):
+        return next((need for need in self.needs if need.kind == kind), None)
+
+
+class Need(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    quantity: Mapped[int] = mapped_column(default=0)  # children in childcare, seats in a ride
+    detail: Mapped[str] = mapped_column(Text, default="")  # ages, a language code, or free text
+
+    registration = relationship("Registration", back_populates="needs")
+
+
+class DeclineReason:
+    WORK = "work"
+    TIME = "time"
+    CHILDCARE = "childcare"
+    TRANSPORTATION = "transportation"
+    LANGUAGE = "language"
+    HEALTH = "health"
+    OTHER = "other"
+    ALL = (WORK, TIME, CHILDCARE, TRANSPORTATION, LANGUAGE, HEALTH, OTHER)
+
+
+class Decline(db.Model):
+    """A family's "we can't come", with the reason."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    event = relationship("Event")

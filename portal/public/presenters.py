@@ -1,0 +1,81 @@
+"""Turning an event into what a family reads, in their language."""
+from dataclasses import dataclass
+
+import segno
+from flask_babel import gettext as _
+
+from ..i18n import format_day, format_moment, format_time_range, language_name
+from ..messages import GRADE_NAMES
+from ..models import EventStatus
+from ..services.events import Places
+from ..services.registration import registration_window
+
+
+@dataclass
+class EventView:
+    id: int
+    title: str
+    description: str
+    text_language: str
+    is_fallback: bool
+    day: str
+    time_range: str
+    location: str
+    grades: list
+    supports: list
+    places: Places
+    deadline: str | None
+    closed_reason: str | None
+    event: object
+
+    @property
+    def cancelled(self):
+        return self.event.status == EventStatus.CANCELLED
+
+
+def grades_label(grades):
+    if len(grades) == len(GRADE_NAMES):
+        return [_("All grades")]
+    return [str(GRADE_NAMES[grade]) for grade in grades]
+
+
+def supports_offered(event):
+    """The help on offer, in words a family reads at a glance."""
+    supports = []
+    if event.offers_childcare:
+        supports.append(_("Childcare for your little ones"))
+    if event.interpreter_language_list:
+        names = ", ".join(language_name(code) for code in event.interpreter_language_list)
+        supports.append(_("Interpreters: %(languages)s", languages=names))
+    if event.offers_transportation:
+        supports.append(_("A ride to the event and back"))
+    if event.offers_meal:
+        supports.append(_("A meal for the whole family"))
+    return supports
+
+
+def event_view(event, language, places, now):
+    text, is_fallback = event.text_for(language)
+    tz = event.school.tz
+    return EventView(
+        id=event.id,
+        title=text.title if text else "",
+        description=text.description if text else "",
+        text_language=text.language if text else language,
+        is_fallback=is_fallback,
+        day=format_day(event.starts_at, tz, language),
+        time_range=format_time_range(event.starts_at, event.ends_at, tz, language),
+        location=event.location,
+        grades=grades_label(event.grades),
+        supports=supports_offered(event),
+        places=places,
+        deadline=format_moment(event.registration_deadline, tz, language) if event.registration_deadline else None,
+        closed_reason=registration_window(event, now),
+        event=event,
+    )
+
+
+def qr_svg(code):
+    """The check-in code as an inline SVG: no image request, no script."""
+    return segno.make(code, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff",
+                                                  title=None)

@@ -1,0 +1,258 @@
+"""Family pages: find an event, register, manage the registration, or say
+why you can't come. Views parse, call one service, and render."""
+from flask import (
+    abort, current_app, flash, g, redirect, render_template, request, session, url_for,
+)
+from flask_babel import gettext as _
+
+from ..extensions import db, limiter
+from ..i18n import current_language
+from ..messages import GRADE_NAMES, error_message
+from ..models import GRADES, RegistrationStatus, utcnow
+from ..services import declines, events as event_service, registration as registration_service
+from ..services.errors import DomainError, RegistrationError
+from ..services.schools import all_schools, school_by_slug
+from . import bp
+from .calendar import registration_calendar
+from .forms import ConfirmForm, DeclineForm, registration_form
+from .presenters import event_view, qr_svg
+
+REMEMBERED_TOKENS = 20
+
+
+def public_post_limit():
+    return current_app.config["PUBLIC_POST_RATE_LIMIT"]
+
+
+def limit_posts(view):
+    return limiter.limit(public_post_limit, methods=["POST"])(view)
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def _chosen_school():
+    slug = request.args.get("school")
+    if slug:
+        return school_by_slug(slug) or abort(404)
+    schools = all_schools()
+    if len(schools) == 1:
+        return schools[0]
+    return None
+
+
+@bp.get("/")
+@bp.get("/events")
+def event_list():
+    g.school = _chosen_school()
+    if g.school is None:
+        return render_template("public/schools.html", schools=all_schools())
+    grade = request.args.get("grade")
+    if grade not in GRADES:
+        grade = None
+    now = utcnow()
+    upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
+    places = event_service.places_for(upcoming)
+    language = current_language()
+    return render_template(
+        "public/events.html",
+        events=[event_view(event, language, places[event.id], now) for event in upcoming],
+        grade=grade, grade_names=GRADE_NAMES,
+    )
+
+
+def _public_event_or_404(event_id):
+    event = event_service.public_event(event_id)
+    if event is None:
+        abort(404)
+    g.school = event.school
+    return event
+
+
+@bp.get("/events/<int:event_id>")
+def event_detail(event_id):
+    event = _public_event_or_404(event_id)
+    now = utcnow()
+    places = event_service.places_for([event])[event.id]
+    return render_template("public/event.html", event=event_view(event, current_language(), places, now))
+
+
+@bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])
+@limit_posts
+def register(event_id):
+    event = _public_event_or_404(event_id)
+    now = utcnow()
+    language = current_language()
+    places = event_service.places_for([event])[event.id]
+    view = event_view(event, language, places, now)
+    if view.closed_reason:
+        return render_template("public/closed.html", event=view), 410 if request.method == "POST" else 200
+
+    formdata = request.form if request.method == "POST" else None
+    form = registration_form(event, language, formdata=formdata)
+    if request.method == "POST" and form.validate():
+        try:
+            registered = registration_service.register(
+                event.id, form.details(), now, submission_key=form.submission_key.data or None
+            )
+        except RegistrationError as error:
+            db.session.rollback()
+            remembered = _remembered_token(error.params.get("registration_id"))
+            if error.code == "duplicate_submission" and remembered:
+                return redirect(url_for("public.manage", token=remembered))
+            if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
+                return render_template("public/closed.html", event=view), 410
+            form.add_error(error.field, error_message(error.code, **_public_params(error)))
+        else:
+            db.session.commit()
+            _remember_token(registered.registration.id, registered.token)
+            flash(_("Thank you! You are registered.") if registered.registration.status == RegistrationStatus.CONFIRMED
+                  else _("Thank you! You are on the waitlist. We will let you know when there is room."), "success")
+            return redirect(url_for("public.manage", token=registered.token))
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/register.html", event=view, form=form), status
+
+
+def _public_params(error):
+    """A service's message parameters, without the ids it carries for views."""
+    return {key: value for key, value in error.params.items() if key != "registration_id"}
+
+
+def _remember_token(registration_id, token):
+    """Keep the manage token in this browser's session, so that a family who
+    presses Register twice is sent to their registration, not an error."""
+    tokens = dict(session.get("manage_tokens", {}))
+    tokens[str(registration_id)] = token
+    session["manage_tokens"] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
+
+
+def _remembered_token(registration_id):
+    if registration_id is None:
+        return None
+    return session.get("manage_tokens", {}).get(str(registration_id))
+
+
+@bp.route("/events/<int:event_id>/decline", methods=["GET", "POST"])
+@limit_posts
+def decline(event_id):
+    event = _public_event_or_404(event_id)
+    now = utcnow()
+    language = current_language()
+    view = event_view(event, language, event_service.places_for([event])[event.id], now)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            declines.record_decline(event, form.reason.data, language, now,
+                                    note=form.note.data, name=form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error_message(error.code))
+        else:
+            db.session.commit()
+            flash(_("Thank you for telling us. It helps us plan events that work for your family."), "success")
+            return redirect(url_for("public.event_detail", event_id=event.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/decline.html", event=view, form=form), status
+
+
+# -- the family's own registration -------------------------------------------------
+
+def _registration_or_404(token):
+    registration = registration_service.find_by_token(token)
+    if registration is None:
+        abort(404)
+    g.school = registration.event.school
+    g.preferred_language = registration.language
+    return registration
+
+
+@bp.after_app_request
+def keep_manage_links_private(response):
+    if request.endpoint and request.endpoint.startswith("public.manage"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/r/<token>")
+def manage(token):
+    registration = _registration_or_404(token)
+    now = utcnow()
+    event = registration.event
+    places = event_service.places_for([event])[event.id]
+    return render_template(
+        "public/manage.html",
+        registration=registration,
+        event=event_view(event, current_language(), places, now),
+        position=registration_service.waitlist_position(registration),
+        token=token,
+        qr=qr_svg(registration.checkin_code),
+        can_change=registration.status != RegistrationStatus.CANCELLED
+        and registration_service.registration_window(event, now) is None,
+    )
+
+
+@bp.get("/r/<token>/calendar.ics")
+def manage_calendar(token):
+    registration = _registration_or_404(token)
+    manage_url = url_for("public.manage", token=token, _external=True)
+    body = registration_calendar(registration, current_language(), manage_url)
+    return current_app.response_class(
+        body, mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="event.ics"'},
+    )
+
+
+@bp.route("/r/<token>/edit", methods=["GET", "POST"])
+@limit_posts
+def manage_edit(token):
+    registration = _registration_or_404(token)
+    event = registration.event
+    now = utcnow()
+    language = current_language()
+    view = event_view(event, language, event_service.places_for([event])[event.id], now)
+    if registration.status == RegistrationStatus.CANCELLED or view.closed_reason:
+        return redirect(url_for("public.manage", token=token))
+
+    formdata = request.form if request.method == "POST" else None
+    form = registration_form(event, language, registration=registration, formdata=formdata)
+    needs_waitlist_consent = False
+    if request.method == "POST" and form.validate():
+        try:
+            moved = registration_service.update_registration(
+                registration.id, form.details(), now, accept_waitlist=bool(form.accept_waitlist.data)
+            )
+        except RegistrationError as error:
+            db.session.rollback()
+            needs_waitlist_consent = error.code == "edit_needs_waitlist"
+            form.add_error(error.field, error_message(error.code, **_public_params(error)))
+        else:
+            db.session.commit()
+            flash(_("Your family is now on the waitlist. We will let you know when there is room.") if moved
+                  else _("Your changes are saved."), "success")
+            return redirect(url_for("public.manage", token=token))
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/edit.html", event=view, form=form, registration=registration,
+                           token=token, needs_waitlist_consent=needs_waitlist_consent), status
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+@limit_posts
+def manage_cancel(token):
+    registration = _registration_or_404(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect(url_for("public.manage", token=token))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        registration_service.cancel_registration(registration.id, utcnow())
+        db.session.commit()
+        flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
+        return redirect(url_for("public.manage", token=token))
+    event = registration.event
+    view = event_view(event, current_language(), event_service.places_for([event])[event.id], utcnow())
+    status = 422 if request.method == "POST" else 200
+    return render_template("public/cancel.html", event=view, registration=registration,
+                           token=token, form=form), status

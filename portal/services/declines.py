@@ -1,0 +1,21 @@
+"""A family's "we can't come", so that organizers learn what keeps families away."""
+from ..extensions import db
+from ..models import Decline, DeclineReason
+from .errors import DomainError
+from .registration import registration_window
+
+MAX_NOTE = 1000
+
+
+def record_decline(event, reason, language, now, note="", name=""):
+    if reason not in DeclineReason.ALL:
+        raise DomainError("unknown_reason", field="reason")
+    if registration_window(event, now) in ("event_not_found", "event_cancelled", "event_past"):
+        raise DomainError("event_closed")
+    decline = Decline(
+        event_id=event.id, reason=reason, language=language,
+        note=(note or "").strip()[:MAX_NOTE], name=(name or "").strip()[:200],
+    )
+    db.session.add(decline)
+    db.session.flush()
+    return decline

@@ -1,0 +1,312 @@
+"""Registering a family for an event: capacity, waitlist, edits, cancelling.
+
+Every function that changes seats locks the event row first, counts, then
+writes, all in the caller's transaction. The caller commits once."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from ..database import lock_row
+from ..extensions import db
+from ..models import (
+    GRADES, Event, EventStatus, Need, NeedKind, Registration, RegistrationStatus,
+)
+from .errors import RegistrationError
+from .tokens import hash_token, new_checkin_code, new_manage_token
+
+MAX_ADULTS = 10
+MAX_CHILDREN = 15
+MAX_CHILD_AGE = 17
+
+
+@dataclass
+class FamilyDetails:
+    """What a family tells us on the registration form, already parsed."""
+
+    name: str
+    language: str
+    adults: int
+    children: int
+    email: str | None = None
+    phone: str | None = None
+    grades: list = field(default_factory=list)
+    childcare_children: int = 0
+    childcare_ages: list = field(default_factory=list)
+    transportation_seats: int = 0
+    interpreter_language: str | None = None
+    accessibility: str = ""
+    dietary: str = ""
+    note: str = ""
+
+    @property
+    def party_size(self):
+        return self.adults + self.children
+
+
+@dataclass
+class Registered:
+    registration: Registration
+    token: str  # the manage token; only its hash is stored
+
+
+# -- reading ------------------------------------------------------------------
+
+def confirmed_people(event_id, exclude_registration_id=None):
+    statement = select(func.coalesce(func.sum(Registration.adults + Registration.children), 0)).where(
+        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+    if exclude_registration_id is not None:
+        statement = statement.where(Registration.id != exclude_registration_id)
+    return db.session.execute(statement).scalar_one()
+
+
+def waitlist(event_id):
+    """Waitlisted parties, first in line first."""
+    return db.session.execute(
+        select(Registration)
+        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+    ).scalars().all()
+
+
+def waitlist_position(registration):
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.execute(
+        select(func.count()).select_from(Registration).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            or_(
+                Registration.waitlisted_at < registration.waitlisted_at,
+                (Registration.waitlisted_at == registration.waitlisted_at)
+                & (Registration.id < registration.id),
+            ),
+        )
+    ).scalar_one()
+    return ahead + 1
+
+
+def find_by_token(token):
+    if not token or len(token) > 64:
+        return None
+    return db.session.execute(
+        select(Registration).where(Registration.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+
+
+def registration_window(event, now):
+    """None when a family may register now, else the reason they may not."""
+    if event.status == EventStatus.CANCELLED:
+        return "event_cancelled"
+    if event.status != EventStatus.PUBLISHED:
+        return "event_not_found"
+    if event.starts_at <= now:
+        return "event_past"
+    if event.registration_deadline is not None and event.registration_deadline <= now:
+        return "registration_closed"
+    return None
+
+
+# -- rules ----------------------------------------------------------------------
+
+def _check_window(event, now):
+    reason = registration_window(event, now)
+    if reason:
+        raise RegistrationError(reason)
+
+
+def _check_details(event, details):
+    if not details.name or not details.name.strip():
+        raise RegistrationError("name_missing", field="name")
+    if not details.email and not details.phone:
+        raise RegistrationError("contact_missing", field="phone")
+    if not 1 <= details.adults <= MAX_ADULTS:
+        raise RegistrationError("adults_out_of_range", field="adults", max=MAX_ADULTS)
+    if not 0 <= details.children <= MAX_CHILDREN:
+        raise RegistrationError("children_out_of_range", field="children", max=MAX_CHILDREN)
+    if details.party_size > event.capacity:
+        raise RegistrationError("party_larger_than_event", field="adults", capacity=event.capacity)
+    unknown = [grade for grade in details.grades if grade not in GRADES]
+    if unknown:
+        raise RegistrationError("unknown_grade", field="grades")
+    if details.childcare_children or details.childcare_ages:
+        if not event.offers_childcare:
+            raise RegistrationError("support_not_offered", field="childcare_children")
+        if details.childcare_children > details.children:
+            raise RegistrationError(
+                "childcare_more_than_children", field="childcare_children", children=details.children
+            )
+        if details.childcare_children < 0:
+            raise RegistrationError("childcare_more_than_children", field="childcare_children",
+                                    children=details.children)
+        if len(details.childcare_ages) > max(details.childcare_children, 0):
+            raise RegistrationError("childcare_ages_too_many", field="childcare_ages")
+        if any(not 0 <= age <= MAX_CHILD_AGE for age in details.childcare_ages):
+            raise RegistrationError("childcare_age_invalid", field="childcare_ages", max=MAX_CHILD_AGE)
+    if details.transportation_seats:
+        if not event.offers_transportation:
+            raise RegistrationError("support_not_offered", field="transportation_seats")
+        if not 0 < details.transportation_seats <= details.party_size:
+            raise RegistrationError("seats_more_than_party", field="transportation_seats",
+                                    party=details.party_size)
+    if details.interpreter_language and details.interpreter_language not in event.interpreter_language_list:
+        raise RegistrationError("interpreter_language_not_offered", field="interpreter_language")
+    if details.dietary and not event.offers_meal:
+        raise RegistrationError("support_not_offered", field="dietary")
+
+
+def _check_not_already_registered(event, details, exclude_registration_id=None):
+    contact_matches = []
+    if details.email:
+        contact_matches.append(Registration.email == details.email)
+    if details.phone:
+        contact_matches.append(Registration.phone == details.phone)
+    statement = select(Registration.id).where(
+        Registration.event_id == event.id,
+        Registration.status != RegistrationStatus.CANCELLED,
+        or_(*contact_matches),
+    )
+    if exclude_registration_id is not None:
+        statement = statement.where(Registration.id != exclude_registration_id)
+    existing = db.session.execute(statement.limit(1)).scalar_one_or_none()
+    if existing is not None:
+        raise RegistrationError("already_registered", field="phone" if details.phone else "email",
+                                registration_id=existing)
+
+
+def _apply(registration, details):
+    registration.name = details.name.strip()
+    registration.email = details.email
+    registration.phone = details.phone
+    registration.language = details.language
+    registration.adults = details.adults
+    registration.children = details.children
+    registration.grades = details.grades
+    registration.note = (details.note or "").strip()
+    registration.needs = _needs_from(details)
+
+
+def _needs_from(details):
+    needs = []
+    if details.childcare_children:
+        needs.append(Need(kind=NeedKind.CHILDCARE, quantity=details.childcare_children,
+                          detail=", ".join(str(age) for age in details.childcare_ages)))
+    if details.transportation_seats:
+        needs.append(Need(kind=NeedKind.TRANSPORTATION, quantity=details.transportation_seats))
+    if details.interpreter_language:
+        needs.append(Need(kind=NeedKind.INTERPRETER, quantity=1, detail=details.interpreter_language))
+    if details.accessibility and details.accessibility.strip():
+        needs.append(Need(kind=NeedKind.ACCESSIBILITY, detail=details.accessibility.strip()))
+    if details.dietary and details.dietary.strip():
+        needs.append(Need(kind=NeedKind.DIETARY, detail=details.dietary.strip()))
+    return needs
+
+
+def _lock_event(event_id):
+    event = lock_row(Event, event_id)
+    if event is None:
+        raise RegistrationError("event_not_found")
+    return event
+
+
+def _unique_checkin_code():
+    while True:
+        code = new_checkin_code()
+        taken = db.session.execute(
+            select(Registration.id).where(Registration.checkin_code == code)
+        ).first()
+        if taken is None:
+            return code
+
+
+# -- changes ----------------------------------------------------------------------
+
+def find_by_submission(submission_key):
+    if not submission_key:
+        return None
+    return db.session.execute(
+        select(Registration).where(Registration.submission_key == submission_key)
+    ).scalar_one_or_none()
+
+
+def register(event_id, details, now, submission_key=None, source="online"):
+    """Register a party: confirmed when all of it fits, otherwise waitlisted.
+    Raises RegistrationError with a code; changes nothing when it does."""
+    event = _lock_event(event_id)
+    if submission_key:
+        earlier = find_by_submission(submission_key)
+        if earlier is not None:
+            raise RegistrationError("duplicate_submission", registration_id=earlier.id)
+    _check_window(event, now)
+    _check_details(event, details)
+    _check_not_already_registered(event, details)
+
+    fits = confirmed_people(event.id) + details.party_size <= event.capacity
+    token = new_manage_token()
+    registration = Registration(
+        event_id=event.id,
+        token_hash=hash_token(token),
+        checkin_code=_unique_checkin_code(),
+        submission_key=submission_key,
+        source=source,
+        status=None,
+    )
+    _apply(registration, details)
+    registration.move_to(RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITLISTED, now)
+    db.session.add(registration)
+    db.session.flush()
+    return Registered(registration, token)
+
+
+def promote_waitlisted(event, now):
+    """Fill free places from the waitlist in order. A party larger than the
+    places left keeps its place in line while a later party that fits goes in."""
+    free = event.capacity - confirmed_people(event.id)
+    promoted = []
+    for registration in waitlist(event.id):
+        if free <= 0:
+            break
+        if registration.party_size <= free:
+            registration.move_to(RegistrationStatus.CONFIRMED, now)
+            free -= registration.party_size
+            promoted.append(registration)
+    db.session.flush()
+    return promoted
+
+
+def update_registration(registration_id, details, now, accept_waitlist=False):
+    """Change a registration. A confirmed party that grows past the places
+    left is moved to the waitlist only when the family agreed to it
+    (accept_waitlist); otherwise RegistrationError('edit_needs_waitlist')."""
+    registration = db.session.get(Registration, registration_id)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise RegistrationError("registration_cancelled")
+    _check_window(event, now)
+    _check_details(event, details)
+    _check_not_already_registered(event, details, exclude_registration_id=registration.id)
+
+    moved_to_waitlist = False
+    if registration.status == RegistrationStatus.CONFIRMED:
+        places = event.capacity - confirmed_people(event.id, exclude_registration_id=registration.id)
+        if details.party_size > places:
+            if not accept_waitlist:
+                raise RegistrationError("edit_needs_waitlist", field="adults", places=places)
+            registration.move_to(RegistrationStatus.WAITLISTED, now)
+            moved_to_waitlist = True
+    _apply(registration, details)
+    db.session.flush()
+    promote_waitlisted(event, now)
+    return moved_to_waitlist
+
+
+def cancel_registration(registration_id, now):
+    registration = db.session.get(Registration, registration_id)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    registration.move_to(RegistrationStatus.CANCELLED, now)
+    db.session.flush()
+    return promote_waitlisted(event, now)

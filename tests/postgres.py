@@ -1,0 +1,29 @@
+"""`python -m tests.postgres URL`: exit 0 when the PostgreSQL server at URL
+answers, creating the database when it does not exist yet; exit 1 if not."""
+import sys
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+
+def ensure_database(url):
+    url = make_url(url)
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).first()
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
+    finally:
+        server.dispose()
+
+
+if __name__ == "__main__":
+    try:
+        ensure_database(sys.argv[1])
+    except OperationalError as error:
+        print(f"PostgreSQL not reachable: {error.orig}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,74 @@
+"""Every shipped language is complete: no empty or fuzzy entry, the same
+placeholders as the English text, and every string in the code extracted."""
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from portal.config import LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+TRANSLATED = [code for code in LANGUAGES if code != "en"]
+
+
+def catalog(language):
+    with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=language)
+
+
+def entries(language):
+    return [message for message in catalog(language) if message.id]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalog_is_complete_and_not_fuzzy(language):
+    problems = []
+    for message in entries(language):
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        if message.fuzzy:
+            problems.append(f"fuzzy: {message.id!r}")
+        if not all(strings):
+            problems.append(f"empty: {message.id!r}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_placeholders_match_the_english_text(language):
+    problems = []
+    for message in entries(language):
+        ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
+        strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
+        expected = set(PLACEHOLDER.findall(ids[-1]))
+        for string in strings:
+            if string and set(PLACEHOLDER.findall(string)) != expected:
+                problems.append(f"{ids[0]!r} -> {string!r}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_plural_entries_have_every_form(language):
+    cat = catalog(language)
+    for message in entries(language):
+        if message.pluralizable:
+            assert len(message.string) == cat.num_plurals, message.id
+
+
+def test_catalogs_hold_every_string_in_the_code(tmp_path):
+    """A string marked in the code but never extracted would show in English."""
+    pot = tmp_path / "messages.pot"
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "."],
+        cwd=ROOT, check=True, capture_output=True,
+    )
+    with open(pot, "rb") as handle:
+        in_code = {message.id if isinstance(message.id, str) else message.id[0]
+                   for message in read_po(handle) if message.id}
+    for language in TRANSLATED:
+        in_catalog = {message.id if isinstance(message.id, str) else message.id[0]
+                      for message in entries(language)}
+        assert in_code - in_catalog == set(), f"{language}: run `make messages` and translate"

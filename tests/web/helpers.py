@@ -1,0 +1,37 @@
+import re
+
+HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"')
+
+
+def hidden_fields(html):
+    return {name: value for name, value in HIDDEN.findall(html)}
+
+
+def form_post(client, url, data, **kwargs):
+    """GET the form, then POST it with its CSRF token and hidden fields."""
+    page = client.get(url, **kwargs)
+    fields = hidden_fields(page.get_data(as_text=True))
+    fields.update(data)
+    return client.post(url, data=fields, **kwargs)
+
+
+def text_of(response):
+    return response.get_data(as_text=True)
+
+
+def registration_data(**overrides):
+    data = dict(name="María González", phone="612 555 0123", email="", language="es",
+                adults="1", children="2", grades=["K", "3"], childcare_children="1",
+                childcare_ages="3", transportation_seats="", interpreter_language="es",
+                accessibility="", dietary="", note="Llegaremos 10 minutos tarde")
+    data.update(overrides)
+    return data
+
+
+def translated(app, locale, message, **params):
+    """The catalog's text for `message` in `locale`, HTML-escaped as a page shows it."""
+    from flask_babel import force_locale, gettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale(locale):
+        return str(escape(gettext(message, **params)))
