@@ -3,8 +3,10 @@ from pathlib import Path
 
 from flask import Flask, render_template, request
 
+from flask_babel import lazy_gettext as _l
+
 from .config import Config
-from .extensions import babel, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_object=Config, **overrides):
@@ -21,12 +23,23 @@ def create_app(config_object=Config, **overrides):
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    csrf.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
+    from .auth import bp as auth_bp
+    from .frontdesk import bp as frontdesk_bp
+    from .organizer import bp as organizer_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
+    csrf.exempt(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organizer_bp)
+    app.register_blueprint(frontdesk_bp)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "warning"
 
     _install_page_helpers(app)
     _install_error_pages(app)
@@ -41,6 +54,7 @@ def create_app(config_object=Config, **overrides):
 
 def _install_page_helpers(app):
     from .i18n import current_language, language_name, text_direction
+    from .messages import ROLE_NAMES
     from .models import GRADES
 
     @app.context_processor
@@ -51,6 +65,7 @@ def _install_page_helpers(app):
             "page_direction": text_direction(language),
             "shipped_languages": app.config["PORTAL_LANGUAGES"],
             "all_grades": GRADES,
+            "role_names": ROLE_NAMES,
         }
 
     app.add_template_global(language_name)
@@ -65,6 +80,16 @@ def _install_page_helpers(app):
 
 
 def _install_error_pages(app):
+    from flask_wtf.csrf import CSRFError
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(_error):
+        return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(403)
+    def forbidden(_error):
+        return render_template("errors/403.html"), 403
+
     @app.errorhandler(404)
     def not_found(_error):
         return render_template("errors/404.html"), 404

@@ -1,5 +1,6 @@
 """Settings. Everything can be overridden from the environment."""
 import os
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -59,6 +60,8 @@ class Config:
     RATELIMIT_ENABLED = True
     PUBLIC_POST_RATE_LIMIT = os.environ.get("PUBLIC_POST_RATE_LIMIT", "30 per minute")
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=10)  # a school day, then sign in again
+    STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "120"))
 
 
 class TestConfig(Config):

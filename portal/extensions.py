@@ -4,6 +4,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
@@ -20,3 +21,6 @@ migrate = Migrate()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+# Every POST is checked; the family forms check their own token so that a
+# stale page keeps what was typed (see PortalForm) and are exempted here.
+csrf = CSRFProtect()

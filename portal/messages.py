@@ -31,6 +31,10 @@ ERROR_MESSAGES = {
     "phone_invalid": _l("Please check the phone number. Use only digits, like 555 201 3344."),
     "email_invalid": _l("Please check the email address, like name@example.com."),
     "too_long": _l("Please make this shorter (at most %(max)s characters)."),
+    "email_taken": _l("An account with this email already exists."),
+    "role_invalid": _l("Please choose a role from the list."),
+    "password_too_short": _l("Please choose a password of at least %(min)s characters."),
+    "cannot_demote_self": _l("You cannot take away your own admin role or sign-in. Ask another admin."),
 }
 
 
@@ -70,4 +74,10 @@ STATUS_NAMES = {
     "confirmed": _l("Confirmed"),
     "waitlisted": _l("On the waitlist"),
     "cancelled": _l("Cancelled"),
+}
+
+ROLE_NAMES = {
+    "admin": _l("Admin"),
+    "organizer": _l("Organizer"),
+    "frontdesk": _l("Front desk"),
 }

@@ -2,13 +2,14 @@ from .base import utcnow
 from .event import Event, EventStatus, EventText
 from .grades import GRADES, grades_to_mask, mask_to_grades
 from .registration import (
-    Decline, DeclineReason, Need, NeedKind, Registration, RegistrationStatus,
+    Attendance, CheckIn, Decline, DeclineReason, Need, NeedKind, Registration, RegistrationStatus,
+    Source,
 )
 from .school import School
 from .user import ROLES, User
 
 __all__ = [
     "utcnow", "Event", "EventStatus", "EventText", "GRADES", "grades_to_mask", "mask_to_grades",
-    "Decline", "DeclineReason", "Need", "NeedKind", "Registration", "RegistrationStatus",
+    "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "Need", "NeedKind", "Registration", "RegistrationStatus",
     "School", "ROLES", "User",
 ]

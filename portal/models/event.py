@@ -30,6 +30,8 @@ class Event(db.Model):
     interpreter_languages: Mapped[str] = mapped_column(String(200), default="")  # space-separated codes
     offers_transportation: Mapped[bool] = mapped_column(default=False)
     offers_meal: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    cancelled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -21,6 +21,18 @@ class RegistrationStatus:
     }
 
 
+class Attendance:
+    UNKNOWN = "unknown"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class Source:
+    ONLINE = "online"
+    STAFF = "staff"
+    WALK_IN = "walk_in"
+
+
 class NeedKind:
     CHILDCARE = "childcare"
     TRANSPORTATION = "transportation"
@@ -52,6 +64,14 @@ class Registration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
+    # What happened at the door: filled by check-in, cleared by undo.
+    attendance: Mapped[str] = mapped_column(String(20), default="unknown")
+    checked_in_at: Mapped[datetime | None]
+    arrived_adults: Mapped[int | None]
+    arrived_children: Mapped[int | None]
+    # Lower-cased, accent-free name, so the front desk finds "Jose" as "José".
+    search_name: Mapped[str] = mapped_column(String(200), default="")
+    phone_last4: Mapped[str] = mapped_column(String(4), default="")
 
     event = relationship("Event")
     needs = relationship(
@@ -63,6 +83,8 @@ class Registration(db.Model):
         Index("ix_registration_event_status", "event_id", "status"),
         Index("ix_registration_event_email", "event_id", "email"),
         Index("ix_registration_event_phone", "event_id", "phone"),
+        Index("ix_registration_event_last4", "event_id", "phone_last4"),
+        Index("ix_registration_event_search_name", "event_id", "search_name"),
     )
 
     @property
@@ -121,3 +143,21 @@ class Decline(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     event = relationship("Event")
+
+
+class CheckIn(db.Model):
+    """One row per check-in or undo at the door: who, when, how many came.
+    `client_key` makes a replayed offline check-in count once."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # check_in, undo, no_show
+    adults: Mapped[int] = mapped_column(default=0)
+    children: Mapped[int] = mapped_column(default=0)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    registration = relationship("Registration")
+    staff = relationship("User")

@@ -21,6 +21,13 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # Bumped on password change, deactivation or "sign out everywhere":
+    # every session cookie that carries an older number stops working.
+    session_version: Mapped[int] = mapped_column(default=0)
+    # A one-time link to set a password (invitation or reset); only its hash is kept.
+    password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    password_token_expires_at: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school = relationship("School")
@@ -28,6 +35,12 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    def get_id(self):
+        return f"{self.id}:{self.session_version}"
+
+    def has_role(self, *roles):
+        return self.role in roles
 
     def set_password(self, password):
         # scrypt is werkzeug's default: memory-hard, no extra dependency.
@@ -38,6 +51,11 @@ class User(UserMixin, db.Model):
 
 
 @login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id):
+    user_id, _, version = str(session_id).partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

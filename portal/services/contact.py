@@ -1,5 +1,6 @@
 """Normalizing what a family types as contact details."""
 import re
+import unicodedata
 
 PHONE_ALLOWED = re.compile(r"^\+?[\d\s().\-]+$")
 PHONE_MIN_DIGITS = 7
@@ -28,3 +29,12 @@ def phone_last_digits(phone):
 def normalize_email(text):
     text = (text or "").strip()
     return text.lower() or None
+
+
+def search_key(text):
+    """Case- and accent-free form of a name, for searching in any script:
+    'José Núñez' -> 'jose nunez', 'Nguyễn' -> 'nguyen'; other scripts are
+    kept as they are, case-folded."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().replace("đ", "d").split())

@@ -9,8 +9,9 @@ from sqlalchemy import func, or_, select
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    GRADES, Event, EventStatus, Need, NeedKind, Registration, RegistrationStatus,
+    GRADES, Event, EventStatus, Need, NeedKind, Registration, RegistrationStatus, Source,
 )
+from .contact import phone_last_digits, search_key
 from .errors import RegistrationError
 from .tokens import hash_token, new_checkin_code, new_manage_token
 
@@ -109,22 +110,24 @@ def registration_window(event, now):
 
 # -- rules ----------------------------------------------------------------------
 
-def _check_window(event, now):
+def _check_window(event, now, enforce_deadline=True):
     reason = registration_window(event, now)
+    if reason == "registration_closed" and not enforce_deadline:
+        return
     if reason:
         raise RegistrationError(reason)
 
 
-def _check_details(event, details):
+def _check_details(event, details, at_the_door=False):
     if not details.name or not details.name.strip():
         raise RegistrationError("name_missing", field="name")
-    if not details.email and not details.phone:
+    if not details.email and not details.phone and not at_the_door:
         raise RegistrationError("contact_missing", field="phone")
     if not 1 <= details.adults <= MAX_ADULTS:
         raise RegistrationError("adults_out_of_range", field="adults", max=MAX_ADULTS)
     if not 0 <= details.children <= MAX_CHILDREN:
         raise RegistrationError("children_out_of_range", field="children", max=MAX_CHILDREN)
-    if details.party_size > event.capacity:
+    if details.party_size > event.capacity and not at_the_door:
         raise RegistrationError("party_larger_than_event", field="adults", capacity=event.capacity)
     unknown = [grade for grade in details.grades if grade not in GRADES]
     if unknown:
@@ -156,6 +159,8 @@ def _check_details(event, details):
 
 
 def _check_not_already_registered(event, details, exclude_registration_id=None):
+    if not details.email and not details.phone:
+        return
     contact_matches = []
     if details.email:
         contact_matches.append(Registration.email == details.email)
@@ -176,8 +181,10 @@ def _check_not_already_registered(event, details, exclude_registration_id=None):
 
 def _apply(registration, details):
     registration.name = details.name.strip()
+    registration.search_name = search_key(registration.name)
     registration.email = details.email
     registration.phone = details.phone
+    registration.phone_last4 = phone_last_digits(details.phone)
     registration.language = details.language
     registration.adults = details.adults
     registration.children = details.children
@@ -229,19 +236,27 @@ def find_by_submission(submission_key):
     ).scalar_one_or_none()
 
 
-def register(event_id, details, now, submission_key=None, source="online"):
+def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
+             enforce_deadline=True, admit_over_capacity=False):
     """Register a party: confirmed when all of it fits, otherwise waitlisted.
+    Staff may register after the deadline (enforce_deadline=False); a
+    walk-in at the door is admitted even over capacity (admit_over_capacity).
     Raises RegistrationError with a code; changes nothing when it does."""
     event = _lock_event(event_id)
     if submission_key:
         earlier = find_by_submission(submission_key)
         if earlier is not None:
             raise RegistrationError("duplicate_submission", registration_id=earlier.id)
-    _check_window(event, now)
-    _check_details(event, details)
+    if admit_over_capacity:
+        # The door never turns a family away: only a cancelled or unpublished event stops it.
+        if event.status != EventStatus.PUBLISHED:
+            raise RegistrationError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
+    else:
+        _check_window(event, now, enforce_deadline)
+    _check_details(event, details, admit_over_capacity)
     _check_not_already_registered(event, details)
 
-    fits = confirmed_people(event.id) + details.party_size <= event.capacity
+    fits = admit_over_capacity or confirmed_people(event.id) + details.party_size <= event.capacity
     token = new_manage_token()
     registration = Registration(
         event_id=event.id,
@@ -274,7 +289,7 @@ def promote_waitlisted(event, now):
     return promoted
 
 
-def update_registration(registration_id, details, now, accept_waitlist=False):
+def update_registration(registration_id, details, now, accept_waitlist=False, enforce_deadline=True):
     """Change a registration. A confirmed party that grows past the places
     left is moved to the waitlist only when the family agreed to it
     (accept_waitlist); otherwise RegistrationError('edit_needs_waitlist')."""
@@ -283,7 +298,7 @@ def update_registration(registration_id, details, now, accept_waitlist=False):
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("registration_cancelled")
-    _check_window(event, now)
+    _check_window(event, now, enforce_deadline)
     _check_details(event, details)
     _check_not_already_registered(event, details, exclude_registration_id=registration.id)
 

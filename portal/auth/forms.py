@@ -1,0 +1,35 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import InputRequired
+
+from ..forms import ChoiceField, EmailAddressField, PortalForm, TextField, choices
+from ..messages import ROLE_NAMES
+
+
+class LoginForm(PortalForm):
+    email = EmailAddressField(_l("Email"), validators=[InputRequired(message=_l("Please enter your email."))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Please enter your password."))])
+
+
+class SetPasswordForm(PortalForm):
+    password = PasswordField(_l("New password"), validators=[InputRequired(message=_l("Please enter a password."))])
+    confirm = PasswordField(_l("The same password again"),
+                            validators=[InputRequired(message=_l("Please enter the password again."))])
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if valid and self.password.data != self.confirm.data:
+            self.confirm.errors = [str(_l("The two passwords are not the same."))]
+            valid = False
+        return valid
+
+
+class UserForm(PortalForm):
+    name = TextField(_l("Name"), max_length=200, validators=[InputRequired(message=_l("Please enter a name."))])
+    email = EmailAddressField(_l("Email"), validators=[InputRequired(message=_l("Please enter your email."))])
+    role = ChoiceField(_l("Role"))
+    active = BooleanField(_l("Can sign in"), default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = choices(ROLE_NAMES.items())

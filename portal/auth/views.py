@@ -1,0 +1,168 @@
+"""Staff sign-in, sign-out, one-time password links, and the admin's list of users."""
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..forms import PortalForm
+from ..messages import error_message
+from ..models import User, utcnow
+from ..services import users as user_service
+from ..services.users import UserError
+from . import bp
+from .access import ADMINS, DOOR_STAFF, staff_required
+from .forms import LoginForm, SetPasswordForm, UserForm
+
+
+def _safe_next(target):
+    """Only a path on this site: never send a signed-in user elsewhere."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_for(user):
+    if user.role == "frontdesk":
+        return url_for("frontdesk.today")
+    return url_for("organizer.events")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: "10 per minute", methods=["POST"])
+@limiter.limit(lambda: "30 per hour", methods=["POST"],
+               key_func=lambda: (request.form.get("email") or "").strip().lower() or "-")
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = user_service.authenticate(form.email.data, form.password.data, utcnow())
+        if user is None:
+            form.add_error(None, _("That email and password do not match an account. Please try again."))
+        else:
+            db.session.commit()
+            session.clear()  # a fresh session: nothing carried over from before sign-in
+            session.permanent = True
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
+
+
+@bp.post("/logout")
+def logout():
+    form = PortalForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        if request.form.get("everywhere"):
+            user_service.sign_out_everywhere(current_user._get_current_object())
+            db.session.commit()
+        logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/")
+@staff_required(*DOOR_STAFF)
+def home():
+    return redirect(home_for(current_user))
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: "10 per minute", methods=["POST"])
+def set_password(token):
+    user = user_service.user_for_password_token(token, utcnow())
+    if user is None:
+        abort(404)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user_service.set_password(user, form.password.data)
+        except UserError as error:
+            db.session.rollback()
+            form.add_error("password", error_message(error.code, **error.params))
+        else:
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash(_("Your password is set. Please sign in."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=user), 422 if request.method == "POST" else 200
+
+
+@bp.after_app_request
+def keep_password_links_private(response):
+    if request.endpoint == "auth.set_password":
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- the admin's list of staff ------------------------------------------------------
+
+def _school_user_or_404(user_id):
+    user = db.session.get(User, user_id)
+    if user is None or user.school_id != current_user.school_id:
+        abort(404)
+    return user
+
+
+@bp.get("/users")
+@staff_required(*ADMINS)
+def users():
+    return render_template("auth/users.html", users=user_service.school_users(current_user.school_id),
+                           form=PortalForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@staff_required(*ADMINS)
+def invite_user():
+    form = UserForm()
+    if form.validate_on_submit():
+        try:
+            user = user_service.create_user(current_user.school, form.email.data, form.name.data, form.role.data)
+            token = user_service.issue_password_link(user, utcnow())
+        except UserError as error:
+            db.session.rollback()
+            form.add_error(error.field, error_message(error.code, **error.params))
+        else:
+            db.session.commit()
+            return render_template("auth/password_link.html", user=user,
+                                   link=url_for("auth.set_password", token=token, _external=True), invited=True)
+    return render_template("auth/user_form.html", form=form, user=None), 422 if request.method == "POST" else 200
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@staff_required(*ADMINS)
+def edit_user(user_id):
+    user = _school_user_or_404(user_id)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            user_service.update_user(user, current_user, form.name.data, form.email.data, form.role.data,
+                                     form.active.data)
+        except UserError as error:
+            db.session.rollback()
+            form.add_error(error.field, error_message(error.code, **error.params))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.users"))
+    return render_template("auth/user_form.html", form=form, user=user), 422 if request.method == "POST" else 200
+
+
+@bp.post("/users/<int:user_id>/reset")
+@staff_required(*ADMINS)
+def reset_password(user_id):
+    user = _school_user_or_404(user_id)
+    form = PortalForm()
+    if not form.validate_on_submit():
+        abort(400)
+    token = user_service.reset_password(user, utcnow())
+    db.session.commit()
+    return render_template("auth/password_link.html", user=user,
+                           link=url_for("auth.set_password", token=token, _external=True), invited=False)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("frontdesk", __name__, url_prefix="/staff/checkin")
+
+from . import views  # noqa: E402,F401

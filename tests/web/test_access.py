@@ -1,0 +1,98 @@
+"""Every staff route, for every kind of visitor. A staff route missing from
+ACCESS fails test_every_staff_route_is_in_the_table."""
+import pytest
+
+from portal.services import registration as registration_service
+from portal.services.schools import ensure_school
+from portal.services.users import create_user
+from tests.web.helpers import hidden_fields, text_of
+
+PASSWORD = "correct horse battery"
+VISITORS = ["anonymous", "frontdesk", "organizer", "admin", "other_school_organizer"]
+
+LOGIN, FORBIDDEN, NOT_FOUND, OK = "login", 403, 404, "ok"
+ORGANIZERS_ONLY = {"anonymous": LOGIN, "frontdesk": FORBIDDEN, "organizer": OK, "admin": OK,
+                   "other_school_organizer": NOT_FOUND}
+ORGANIZERS_ANY_SCHOOL = dict(ORGANIZERS_ONLY, other_school_organizer=OK)
+DOOR_STAFF = {"anonymous": LOGIN, "frontdesk": OK, "organizer": OK, "admin": OK,
+              "other_school_organizer": NOT_FOUND}
+DOOR_STAFF_ANY_SCHOOL = dict(DOOR_STAFF, other_school_organizer=OK)
+ADMINS_ONLY = {"anonymous": LOGIN, "frontdesk": FORBIDDEN, "organizer": FORBIDDEN, "admin": OK,
+               "other_school_organizer": FORBIDDEN}
+ANY_STAFF = {"anonymous": LOGIN, "frontdesk": OK, "organizer": OK, "admin": OK,
+             "other_school_organizer": OK}
+
+# endpoint: (method, url template, expected answer per visitor)
+ACCESS = {
+    "auth.home": ("GET", "/staff/", ANY_STAFF),
+    "auth.users": ("GET", "/staff/users", ADMINS_ONLY),
+    "auth.invite_user": ("GET", "/staff/users/new", ADMINS_ONLY),
+    "auth.edit_user": ("GET", "/staff/users/{organizer_id}",
+                       dict(ADMINS_ONLY, other_school_organizer=FORBIDDEN)),
+    "auth.reset_password": ("POST", "/staff/users/{frontdesk_id}/reset", ADMINS_ONLY),
+    "organizer.events": ("GET", "/staff/events", ORGANIZERS_ANY_SCHOOL),
+    "organizer.reports": ("GET", "/staff/reports", ORGANIZERS_ANY_SCHOOL),
+    "frontdesk.today": ("GET", "/staff/checkin/", DOOR_STAFF_ANY_SCHOOL),
+}
+# Routes anyone may open: sign-in, sign-out and the one-time password link.
+PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout", "auth.set_password"}
+
+
+@pytest.fixture
+def people(app, db, school, event, family, now):
+    other_school = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
+    users = {
+        role: create_user(school, f"{role}@lincoln.example", role.title(), role, PASSWORD)
+        for role in ("frontdesk", "organizer", "admin")
+    }
+    users["other_school_organizer"] = create_user(other_school, "organizer@roosevelt.example", "Other",
+                                                  "organizer", PASSWORD)
+    registered = registration_service.register(event.id, family(), now)
+    db.session.commit()
+    return {
+        "users": users,
+        "ids": {"event_id": event.id, "registration_id": registered.registration.id,
+                "organizer_id": users["organizer"].id, "frontdesk_id": users["frontdesk"].id,
+                "code": registered.registration.checkin_code},
+    }
+
+
+def sign_in(client, email):
+    page = client.get("/staff/login")
+    response = client.post("/staff/login", data=dict(hidden_fields(text_of(page)), email=email, password=PASSWORD))
+    assert response.status_code == 302, text_of(response)
+
+
+def answer(response):
+    if response.status_code == 302 and "/staff/login" in response.headers["Location"]:
+        return LOGIN
+    if response.status_code in (403, 404):
+        return response.status_code
+    assert response.status_code < 500
+    return OK
+
+
+def test_every_staff_route_is_in_the_table(app):
+    staff_endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
+                       if rule.rule.startswith("/staff")}
+    assert staff_endpoints - PUBLIC_STAFF_ROUTES == set(ACCESS)
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_each_staff_route_answers_each_visitor_as_expected(app, people, visitor):
+    client = app.test_client()
+    if visitor != "anonymous":
+        sign_in(client, people["users"][visitor].email)
+    csrf_token = hidden_fields(text_of(client.get("/staff/login"))).get("csrf_token") \
+        or hidden_fields(text_of(client.get(f"/events/{people['ids']['event_id']}/register"))).get("csrf_token")
+    wrong = {}
+    for endpoint, (method, template, expected) in ACCESS.items():
+        url = template.format(**people["ids"])
+        if method == "GET":
+            response = client.get(url)
+        else:
+            response = client.post(url, data={"csrf_token": csrf_token})
+        got = answer(response)
+        if got != expected[visitor]:
+            wrong[endpoint] = (got, expected[visitor])
+    assert wrong == {}
