@@ -54,7 +54,9 @@ def create_app(config_object=Config, **overrides):
 
 def _install_page_helpers(app):
     from .i18n import current_language, language_name, text_direction
-    from .messages import ROLE_NAMES
+    from .messages import (
+        DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, NEED_NAMES, ROLE_NAMES, STATUS_NAMES,
+    )
     from .models import GRADES
 
     @app.context_processor
@@ -66,9 +68,18 @@ def _install_page_helpers(app):
             "shipped_languages": app.config["PORTAL_LANGUAGES"],
             "all_grades": GRADES,
             "role_names": ROLE_NAMES,
+            "grade_names": GRADE_NAMES,
+            "status_names": STATUS_NAMES,
+            "need_names": NEED_NAMES,
+            "event_status_names": EVENT_STATUS_NAMES,
+            "decline_reason_names": DECLINE_REASON_NAMES,
         }
 
     app.add_template_global(language_name)
+
+    @app.template_global()
+    def language_names_for(rows):
+        return {code: language_name(code) for code, _count in rows}
 
     @app.template_global()
     def url_with_language(code):

@@ -2,7 +2,7 @@
 from datetime import date, datetime, time, timedelta, timezone
 
 from .extensions import db
-from .models import Event, EventStatus, utcnow
+from .models import Attendance, Decline, Event, EventStatus, utcnow
 from .services.registration import FamilyDetails, register
 
 ALL = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
@@ -123,6 +123,21 @@ EVENTS = [
              "ht": ("Maten jwe ak aprann pou Pre-K", "Jwe, chante epi li ak pitit ou, epi rankontre pwofesè Pre-K yo."),
              "es": ("Mañana de juego y aprendizaje de Pre-K", "Juegue, cante y lea con su pequeño."),
          }),
+    dict(key="sept_pta", days=-45, start=time(18, 0), end=time(19, 0), capacity=50, grades=ALL,
+         location="Cafeteria, Lincoln Elementary, 1200 Maple Ave",
+         childcare=15, interpreters="es vi", meal=True,
+         texts={
+             "en": ("September PTA meeting", "Meet the new principal and plan the year together."),
+             "es": ("Reunión de la PTA de septiembre", "Conozca a la nueva directora y planeemos juntos el año."),
+         }),
+    dict(key="back_to_school", days=-20, start=time(17, 30), end=time(19, 0), capacity=40, grades=["K", "1", "2"],
+         location="Playground, Lincoln Elementary, 1200 Maple Ave",
+         childcare=10, interpreters="es ar", meal=True, transport=True,
+         texts={
+             "en": ("Back-to-school picnic, grades K-2", "Meet your child's teacher over a picnic dinner."),
+             "es": ("Picnic de regreso a clases, kínder a 2.º", "Conozca a la maestra de su hijo en una cena de picnic."),
+             "ar": ("نزهة العودة إلى المدرسة، من الروضة إلى الصف الثاني", "تعرّفوا على معلم طفلكم في عشاء نزهة."),
+         }),
     dict(key="draft_dinner", days=30, start=time(18, 0), end=time(19, 30), capacity=60, grades=["7", "8"],
          location="Cafeteria, Lincoln Middle School", status=EventStatus.DRAFT, meal=True,
          texts={"en": ("7th and 8th grade family dinner (planning)", "Still being planned.")}),
@@ -149,6 +164,25 @@ FAMILIES = {
         FamilyDetails(name="김민준", language="ko", adults=2, children=1, email="minjun.kim@example.org",
                       grades=["11"], interpreter_language="ko"),
     ],
+}
+
+# Past events, with what happened at the door: (name, language, adults,
+# children, grades, came) and the reasons other families gave for not coming.
+PAST_FAMILIES = {
+    "sept_pta": [
+        ("Rosa Martínez", "es", 2, 1, ["1"], True), ("Trần Văn Minh", "vi", 1, 2, ["K", "3"], True),
+        ("Emily Johnson", "en", 2, 0, ["5"], True), ("Carlos Ruiz", "es", 1, 1, ["2"], False),
+        ("Amina Yusuf", "so", 1, 3, ["4"], True),
+    ],
+    "back_to_school": [
+        ("Layla Hassan", "ar", 2, 2, ["K"], True), ("Lucía Pérez", "es", 1, 2, ["1"], True),
+        ("Mark Davis", "en", 1, 1, ["2"], False), ("Nguyễn Hoa", "vi", 1, 1, ["K"], True),
+    ],
+}
+PAST_DECLINES = {
+    "sept_pta": [("work", "ht", "Mwen travay lannwit. Yon reyinyon nan maten t ap bon."), ("childcare", "es", ""),
+                 ("work", "es", ""), ("transportation", "so", "")],
+    "back_to_school": [("time", "en", "Too early for us"), ("language", "ar", "")],
 }
 
 # Twelve places: three families fill it, then a party of five waits and a
@@ -202,4 +236,28 @@ def seed_demo(school):
                                 phone=f"61255502{index:02d}", grades=["1"])
         register(events["literacy"].id, details, now)
         count += 1
+    count += _past_events(events)
     return {"events": len(events), "registrations": count}
+
+
+def _past_events(events):
+    """Registrations made a week before each past event, and who came."""
+    count = 0
+    for key, families in PAST_FAMILIES.items():
+        event = events[key]
+        week_before = event.starts_at - timedelta(days=7)
+        for index, (name, language, adults, children, grades, came) in enumerate(families):
+            details = FamilyDetails(name=name, language=language, adults=adults, children=children,
+                                    phone=f"6125559{event.id % 10}{index:02d}", grades=grades)
+            registration = register(event.id, details, week_before).registration
+            if came:
+                registration.attendance = Attendance.ATTENDED
+                registration.checked_in_at = event.starts_at
+                registration.arrived_adults, registration.arrived_children = adults, children
+            else:
+                registration.attendance = Attendance.NO_SHOW
+            count += 1
+        for reason, language, note in PAST_DECLINES.get(key, []):
+            db.session.add(Decline(event_id=event.id, reason=reason, language=language, note=note))
+    db.session.flush()
+    return count

@@ -2,10 +2,12 @@
 import re
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from datetime import datetime
+
+from wtforms import Field, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, TimeInput
 
 from .messages import error_message
 from .services.contact import normalize_email, normalize_phone
@@ -149,3 +151,44 @@ class EmailAddressField(TextField):
     def post_validate(self, form, validation_stopped):
         if self.data and not self.errors and not EMAIL_SHAPE.match(self.data):
             self.errors.append(error_message("email_invalid"))
+
+
+class _ParsedField(Field):
+    """A value parsed from text with `strptime`, refused in the page's words."""
+
+    parse_format = None
+    error_code = None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.strftime(self.parse_format) if self.data else ""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = self.convert(datetime.strptime(text, self.parse_format))
+        except ValueError:
+            self.data = None
+            raise ValueError(error_message(self.error_code)) from None
+
+
+class DayField(_ParsedField):
+    widget = DateInput()
+    parse_format = "%Y-%m-%d"
+    error_code = "date_invalid"
+
+    def convert(self, parsed):
+        return parsed.date()
+
+
+class ClockField(_ParsedField):
+    widget = TimeInput()
+    parse_format = "%H:%M"
+    error_code = "time_invalid"
+
+    def convert(self, parsed):
+        return parsed.time()

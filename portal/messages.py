@@ -34,6 +34,22 @@ ERROR_MESSAGES = {
     "email_taken": _l("An account with this email already exists."),
     "role_invalid": _l("Please choose a role from the list."),
     "password_too_short": _l("Please choose a password of at least %(min)s characters."),
+    "date_invalid": _l("Please enter a date, like 2026-12-03."),
+    "time_invalid": _l("Please enter a time, like 18:30."),
+    "default_title_missing": _l("Please give the event a title in the school's main language."),
+    "language_unknown": _l("Please write the event in the languages on the list."),
+    "ends_before_start": _l("The end time must be after the start time."),
+    "location_missing": _l("Please say where the event takes place."),
+    "grades_missing": _l("Please choose at least one grade."),
+    "capacity_out_of_range": _l("Please enter a capacity between 1 and %(max)s people."),
+    "childcare_capacity_out_of_range": _l("Please say how many children the childcare room can take."),
+    "interpreter_language_unknown": _l("Please choose interpreter languages from the list."),
+    "deadline_incomplete": _l("Please give both a day and a time for the deadline, or neither."),
+    "deadline_after_start": _l("The registration deadline must be before the event starts."),
+    "capacity_below_confirmed": _l("%(confirmed)s people are already confirmed, so the capacity cannot be lower than that. Cancel registrations first if you must."),
+    "event_not_published": _l("This event is not published."),
+    "not_enough_places": _l("Only %(places)s places are left, not enough for this family. Raise the capacity first."),
+    "not_waitlisted": _l("This family is not on the waitlist."),
     "cannot_demote_self": _l("You cannot take away your own admin role or sign-in. Ask another admin."),
 }
 
@@ -80,4 +96,18 @@ ROLE_NAMES = {
     "admin": _l("Admin"),
     "organizer": _l("Organizer"),
     "frontdesk": _l("Front desk"),
+}
+
+NEED_NAMES = {
+    "childcare": _l("Childcare"),
+    "transportation": _l("Transportation"),
+    "interpreter": _l("Interpreter"),
+    "accessibility": _l("Accessibility"),
+    "dietary": _l("Dietary"),
+}
+
+EVENT_STATUS_NAMES = {
+    "draft": _l("Draft"),
+    "published": _l("Published"),
+    "cancelled": _l("Cancelled"),
 }

@@ -1,16 +1,289 @@
-from flask import render_template
+"""The organizer's workspace: events, one event's dashboard, registrations,
+printouts, the CSV export and reports. Views parse, call a service, render."""
+from datetime import date, datetime, timedelta
 
-from ..auth.access import ORGANIZERS, staff_required
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.access import ORGANIZERS, school_event_or_404, staff_required
+from ..extensions import db
+from ..i18n import current_language
+from ..messages import error_message
+from ..models import Event, EventStatus, Registration, RegistrationStatus, Source, utcnow
+from ..public.forms import registration_form
+from ..public.presenters import event_view
+from ..services import dashboard as planning, event_admin, registration as registration_service
+from ..services.errors import DomainError
+from ..services.events import places_for
+from ..services.reports import school_report
 from . import bp
+from .export import registrations_csv
+from .forms import add_service_error, event_form
+
+
+def _local(event_or_school):
+    tz = event_or_school.tz if hasattr(event_or_school, "tz") else event_or_school.school.tz
+    return lambda utc: event_admin.to_local(utc, tz)
+
+
+def _view(event, now=None):
+    return event_view(event, current_language(), places_for([event])[event.id], now or utcnow())
 
 
 @bp.get("/events")
 @staff_required(*ORGANIZERS)
 def events():
-    return render_template("organizer/events.html")
+    now = utcnow()
+    all_events = db.session.execute(
+        select(Event).where(Event.school_id == current_user.school_id).order_by(Event.starts_at)
+    ).scalars().all()
+    groups = {
+        "upcoming": [e for e in all_events if e.status == EventStatus.PUBLISHED and e.ends_at > now],
+        "drafts": [e for e in all_events if e.status == EventStatus.DRAFT],
+        "past": [e for e in all_events if e.status == EventStatus.PUBLISHED and e.ends_at <= now][::-1],
+        "cancelled": [e for e in all_events if e.status == EventStatus.CANCELLED][::-1],
+    }
+    views = {e.id: _view(e, now) for e in all_events}
+    return render_template("organizer/events.html", groups=groups, views=views,
+                           overview=planning.overview(all_events))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@staff_required(*ORGANIZERS)
+def new_event():
+    form = event_form(formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            event = event_admin.create_event(current_user.school, current_user, form.details())
+        except DomainError as error:
+            db.session.rollback()
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event is saved as a draft. Publish it when it is ready for families."), "success")
+            return redirect(url_for("organizer.dashboard", event_id=event.id))
+    return render_template("organizer/event_form.html", form=form, event=None,
+                           default_language=g.school.default_language), 422 if request.method == "POST" else 200
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@staff_required(*ORGANIZERS)
+def edit_event(event_id):
+    event = school_event_or_404(event_id)
+    form = event_form(formdata=request.form if request.method == "POST" else None, event=event,
+                      local=_local(event))
+    if request.method == "POST" and form.validate():
+        try:
+            change = event_admin.update_event(event.id, form.details(), utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            add_service_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            if change.promoted:
+                flash(_("%(num)s waiting families now have a place.", num=len(change.promoted)), "success")
+            return redirect(url_for("organizer.dashboard", event_id=event.id))
+    return render_template("organizer/event_form.html", form=form, event=event,
+                           default_language=g.school.default_language), 422 if request.method == "POST" else 200
+
+
+@bp.post("/events/<int:event_id>/status")
+@staff_required(*ORGANIZERS)
+def change_status(event_id):
+    event = school_event_or_404(event_id)
+    action = request.form.get("action")
+    now = utcnow()
+    try:
+        if action == "publish":
+            event_admin.publish(event, now)
+            message = _("Published: families can see the event and register.")
+        elif action == "unpublish":
+            event_admin.unpublish(event)
+            message = _("The event is a draft again; families cannot see it.")
+        elif action == "cancel":
+            event_admin.cancel(event, now)
+            message = _("The event is cancelled. Families who open their link will see that it was cancelled.")
+        else:
+            abort(400)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error_message(error.code, **error.params), "warning")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("organizer.dashboard", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/duplicate")
+@staff_required(*ORGANIZERS)
+def duplicate_event(event_id):
+    event = school_event_or_404(event_id)
+    copy = event_admin.duplicate(event, current_user)
+    db.session.commit()
+    flash(_("This is a copy, one week later, saved as a draft. Check the date and publish it."), "success")
+    return redirect(url_for("organizer.edit_event", event_id=copy.id))
+
+
+@bp.get("/events/<int:event_id>", endpoint="dashboard")
+@staff_required(*ORGANIZERS)
+def event_dashboard(event_id):
+    event = school_event_or_404(event_id)
+    filters = {
+        "query": request.args.get("q", ""),
+        "status": request.args.get("status") or None,
+        "need": request.args.get("need") or None,
+        "sort": request.args.get("sort", "name"),
+    }
+    return render_template(
+        "organizer/dashboard.html",
+        event=_view(event),
+        counts=planning.counts(event.id),
+        needs=planning.needs_summary(event),
+        waitlist_needs=planning.needs_summary(event, RegistrationStatus.WAITLISTED),
+        reasons=planning.decline_reasons(event.id),
+        notes=planning.decline_notes(event.id),
+        rows=planning.registrations(event.id, **filters),
+        positions=planning.waitlist_positions(event.id),
+        filters=filters,
+    )
+
+
+def _event_registration_or_404(event, registration_id):
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+    return registration
+
+
+@bp.route("/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
+@staff_required(*ORGANIZERS)
+def add_registration(event_id):
+    """A family registered by phone: same rules, but after the deadline too."""
+    event = school_event_or_404(event_id)
+    form = registration_form(event, g.school.default_language,
+                             formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            registration_service.register(event.id, form.details(), utcnow(), source=Source.STAFF,
+                                          submission_key=form.submission_key.data or None,
+                                          enforce_deadline=False)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error_message(error.code, **_message_params(error)))
+        else:
+            db.session.commit()
+            flash(_("The family is registered."), "success")
+            return redirect(url_for("organizer.dashboard", event_id=event.id))
+    return render_template("organizer/registration_form.html", form=form, event=_view(event),
+                           registration=None), 422 if request.method == "POST" else 200
+
+
+def _message_params(error):
+    return {key: value for key, value in error.params.items() if key != "registration_id"}
+
+
+@bp.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET", "POST"])
+@staff_required(*ORGANIZERS)
+def edit_registration(event_id, registration_id):
+    event = school_event_or_404(event_id)
+    registration = _event_registration_or_404(event, registration_id)
+    form = registration_form(event, g.school.default_language, registration=registration,
+                             formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            registration_service.update_registration(
+                registration.id, form.details(), utcnow(), accept_waitlist=bool(form.accept_waitlist.data),
+                enforce_deadline=False)
+        except DomainError as error:
+            db.session.rollback()
+            form.add_error(error.field, error_message(error.code, **_message_params(error)))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("organizer.dashboard", event_id=event.id))
+    return render_template("organizer/registration_form.html", form=form, event=_view(event),
+                           registration=registration), 422 if request.method == "POST" else 200
+
+
+@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/cancel")
+@staff_required(*ORGANIZERS)
+def cancel_registration(event_id, registration_id):
+    event = school_event_or_404(event_id)
+    registration = _event_registration_or_404(event, registration_id)
+    promoted = registration_service.cancel_registration(registration.id, utcnow())
+    db.session.commit()
+    flash(_("The registration is cancelled."), "success")
+    if promoted:
+        flash(_("%(num)s waiting families now have a place.", num=len(promoted)), "success")
+    return redirect(url_for("organizer.dashboard", event_id=event.id))
+
+
+@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/promote")
+@staff_required(*ORGANIZERS)
+def promote_registration(event_id, registration_id):
+    event = school_event_or_404(event_id)
+    registration = _event_registration_or_404(event, registration_id)
+    try:
+        registration_service.promote_by_hand(registration.id, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error_message(error.code, **error.params), "warning")
+    else:
+        db.session.commit()
+        flash(_("%(name)s now has a place.", name=registration.name), "success")
+    return redirect(url_for("organizer.dashboard", event_id=event.id))
+
+
+@bp.get("/events/<int:event_id>/roster")
+@staff_required(*ORGANIZERS)
+def roster(event_id):
+    event = school_event_or_404(event_id)
+    rows = planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name")
+    return render_template("organizer/roster.html", event=_view(event), rows=rows,
+                           waiting=planning.registrations(event.id, status=RegistrationStatus.WAITLISTED,
+                                                           sort="oldest"))
+
+
+@bp.get("/events/<int:event_id>/needs-sheet")
+@staff_required(*ORGANIZERS)
+def needs_sheet(event_id):
+    event = school_event_or_404(event_id)
+    return render_template("organizer/needs_sheet.html", event=_view(event),
+                           needs=planning.needs_summary(event),
+                           rows=planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name"))
+
+
+@bp.get("/events/<int:event_id>/registrations.csv")
+@staff_required(*ORGANIZERS)
+def export(event_id):
+    event = school_event_or_404(event_id)
+    body = registrations_csv(event, planning.registrations(event.id, sort="oldest"))
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="event-{event.id}-registrations.csv"',
+        "Cache-Control": "no-store",
+    })
+
+
+def _date_arg(name, default):
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default
 
 
 @bp.get("/reports")
 @staff_required(*ORGANIZERS)
 def reports():
-    return render_template("organizer/reports.html")
+    now = utcnow()
+    today = event_admin.to_local(now, g.school.tz).date()
+    start = _date_arg("start", today - timedelta(days=90))
+    end = _date_arg("end", today)
+    problem = None
+    if end < start:
+        problem = _("The end of the period must be after its start.")
+        start, end = end, start
+    return render_template("organizer/reports.html", report=school_report(g.school, start, end, now),
+                           problem=problem)

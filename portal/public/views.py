@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db, limiter
 from ..i18n import current_language
-from ..messages import GRADE_NAMES, error_message
+from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
 from ..services import declines, events as event_service, registration as registration_service
 from ..services.errors import DomainError, RegistrationError
@@ -60,7 +60,7 @@ def event_list():
     return render_template(
         "public/events.html",
         events=[event_view(event, language, places[event.id], now) for event in upcoming],
-        grade=grade, grade_names=GRADE_NAMES,
+        grade=grade,
     )
 
 

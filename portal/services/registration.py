@@ -325,3 +325,18 @@ def cancel_registration(registration_id, now):
     registration.move_to(RegistrationStatus.CANCELLED, now)
     db.session.flush()
     return promote_waitlisted(event, now)
+
+
+def promote_by_hand(registration_id, now):
+    """An organizer gives a waiting family a place out of turn; it must fit."""
+    registration = db.session.get(Registration, registration_id)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.WAITLISTED:
+        raise RegistrationError("not_waitlisted")
+    places = event.capacity - confirmed_people(event.id)
+    if registration.party_size > places:
+        raise RegistrationError("not_enough_places", places=max(places, 0))
+    registration.move_to(RegistrationStatus.CONFIRMED, now)
+    db.session.flush()
+    return registration

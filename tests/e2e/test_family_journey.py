@@ -43,7 +43,7 @@ def catalog_text(app, page_language, message, plural=None, num=None, /, **params
 
 
 def lazy_text(app, language, render):
-    """A text built by app code (error_message, language_name) in `language`."""
+    """A text built by app code (such as a language's name) in `language`."""
     with app.test_request_context(), force_locale(language):
         return str(render())
 
@@ -246,6 +246,8 @@ def test_arabic_family_registers_on_a_right_to_left_page(app, db, make_event, ph
     expect(html).to_have_attribute("dir", "rtl")
     expect(html).to_have_attribute("lang", "ar")
     expect(page.locator(".status")).to_have_class(re.compile(r"\bstatus-confirmed\b"))
+    expect_text_if_translated(page.locator(".status"), catalog_text(
+        app, "ar", "You are registered. We look forward to seeing you!"))
     expect(page.locator(".checkin .code")).to_have_text(CHECKIN_CODE)
     expect(page.locator("dl.details dd[dir=ltr]")).to_have_text(re.compile(r"612\D*555\D*0177"))
     expect(page.locator("ul.supports li")).to_have_count(1)  # the Arabic interpreter

@@ -1,0 +1,85 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
+from wtforms.validators import InputRequired
+
+from ..config import INTERPRETER_LANGUAGES, LANGUAGES
+from ..forms import (
+    CheckboxesField, ClockField, CountField, DayField, LongTextField, PortalForm, TextField, choices,
+)
+from ..i18n import language_name
+from ..messages import GRADE_NAMES, error_message
+from ..models import GRADES
+from ..services.event_admin import MAX_CAPACITY, EventDetails
+
+
+class _EventFields(PortalForm):
+    day = DayField(_l("Day"), validators=[InputRequired(message=_l("Please enter a date, like 2026-12-03."))])
+    starts = ClockField(_l("Starts at"), validators=[InputRequired(message=_l("Please enter a time, like 18:30."))])
+    ends = ClockField(_l("Ends at"), validators=[InputRequired(message=_l("Please enter a time, like 18:30."))])
+    location = TextField(_l("Place"), max_length=300)
+    grades = CheckboxesField(_l("For families of these grades"))
+    capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=0,
+                          maximum=MAX_CAPACITY, default=30)
+    deadline_day = DayField(_l("Registration deadline: day"))
+    deadline_time = ClockField(_l("Registration deadline: time"))
+    offers_childcare = BooleanField(_l("Childcare"))
+    childcare_capacity = CountField(_l("Children the childcare room can take"), minimum=0,
+                                    maximum=MAX_CAPACITY, default=0)
+    interpreter_languages = CheckboxesField(_l("Interpreters, in these languages"))
+    offers_transportation = BooleanField(_l("Transportation"))
+    offers_meal = BooleanField(_l("A meal"))
+
+    def details(self):
+        return EventDetails(
+            texts={code: (self[f"title_{code}"].data, self[f"description_{code}"].data) for code in LANGUAGES},
+            day=self.day.data, starts=self.starts.data, ends=self.ends.data,
+            location=self.location.data, capacity=self.capacity.data or 0,
+            grades=list(self.grades.data or []),
+            deadline_day=self.deadline_day.data, deadline_time=self.deadline_time.data,
+            offers_childcare=self.offers_childcare.data,
+            childcare_capacity=self.childcare_capacity.data or 0,
+            interpreter_languages=list(self.interpreter_languages.data or []),
+            offers_transportation=self.offers_transportation.data,
+            offers_meal=self.offers_meal.data,
+        )
+
+
+def _with_texts():
+    fields = {}
+    for code in LANGUAGES:
+        fields[f"title_{code}"] = TextField(_l("Title"), max_length=200)
+        fields[f"description_{code}"] = LongTextField(_l("Description"), max_length=4000)
+    return type("EventForm", (_EventFields,), fields)
+
+
+EventForm = _with_texts()
+
+
+def event_form(formdata=None, event=None, local=None):
+    """The event form; prefilled from `event` (times in the school's zone,
+    given as `local`: a function from UTC to local datetimes)."""
+    form = EventForm(formdata=formdata) if formdata is not None else EventForm()
+    form.grades.choices = choices((grade, GRADE_NAMES[grade]) for grade in GRADES)
+    form.interpreter_languages.choices = choices((code, language_name(code)) for code in INTERPRETER_LANGUAGES)
+    if formdata is None and event is not None:
+        starts, ends = local(event.starts_at), local(event.ends_at)
+        form.day.data, form.starts.data, form.ends.data = starts.date(), starts.time(), ends.time()
+        if event.registration_deadline:
+            deadline = local(event.registration_deadline)
+            form.deadline_day.data, form.deadline_time.data = deadline.date(), deadline.time()
+        form.location.data = event.location
+        form.grades.data = event.grades
+        form.capacity.data = event.capacity
+        form.offers_childcare.data = event.offers_childcare
+        form.childcare_capacity.data = event.childcare_capacity
+        form.interpreter_languages.data = event.interpreter_language_list
+        form.offers_transportation.data = event.offers_transportation
+        form.offers_meal.data = event.offers_meal
+        for text in event.texts:
+            form[f"title_{text.language}"].data = text.title
+            form[f"description_{text.language}"].data = text.description
+    return form
+
+
+def add_service_error(form, error):
+    form.add_error(error.field, error_message(error.code, **error.params))

@@ -1,0 +1,198 @@
+"""What an organizer needs to plan one event, from its registrations."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import (
+    Attendance, Decline, Need, NeedKind, Registration, RegistrationStatus,
+)
+from .contact import search_key
+from .tokens import normalize_checkin_code
+
+# Age bands the childcare room plans by.
+AGE_BANDS = [("0-2", 0, 2), ("3-5", 3, 5), ("6-10", 6, 10), ("11-17", 11, 17)]
+
+
+@dataclass
+class Counts:
+    confirmed_parties: int = 0
+    confirmed_people: int = 0
+    confirmed_adults: int = 0
+    confirmed_children: int = 0
+    waitlisted_parties: int = 0
+    waitlisted_people: int = 0
+    cancelled_parties: int = 0
+    attended_parties: int = 0
+    attended_people: int = 0
+    no_show_parties: int = 0
+
+
+def counts(event_id):
+    rows = db.session.execute(
+        select(Registration.status, Registration.attendance, func.count(),
+               func.coalesce(func.sum(Registration.adults), 0),
+               func.coalesce(func.sum(Registration.children), 0),
+               func.coalesce(func.sum(func.coalesce(Registration.arrived_adults, 0)
+                                      + func.coalesce(Registration.arrived_children, 0)), 0))
+        .where(Registration.event_id == event_id)
+        .group_by(Registration.status, Registration.attendance)
+    ).all()
+    result = Counts()
+    for status, attendance, parties, adults, children, arrived in rows:
+        if status == RegistrationStatus.CONFIRMED:
+            result.confirmed_parties += parties
+            result.confirmed_adults += adults
+            result.confirmed_children += children
+            result.confirmed_people += adults + children
+        elif status == RegistrationStatus.WAITLISTED:
+            result.waitlisted_parties += parties
+            result.waitlisted_people += adults + children
+        else:
+            result.cancelled_parties += parties
+        if attendance == Attendance.ATTENDED:
+            result.attended_parties += parties
+            result.attended_people += arrived
+        elif attendance == Attendance.NO_SHOW:
+            result.no_show_parties += parties
+    return result
+
+
+def decline_reasons(event_id):
+    """[(reason, count)], most common first."""
+    return db.session.execute(
+        select(Decline.reason, func.count()).where(Decline.event_id == event_id)
+        .group_by(Decline.reason).order_by(func.count().desc(), Decline.reason)
+    ).all()
+
+
+def decline_notes(event_id, limit=50):
+    return db.session.execute(
+        select(Decline).where(Decline.event_id == event_id, Decline.note != "")
+        .order_by(Decline.created_at.desc()).limit(limit)
+    ).scalars().all()
+
+
+@dataclass
+class NeedsSummary:
+    childcare_children: int = 0
+    childcare_by_band: dict = field(default_factory=dict)  # band -> children
+    childcare_ages_unknown: int = 0
+    childcare_over_capacity: bool = False
+    interpreters: list = field(default_factory=list)  # [(language, families, offered)]
+    transportation_seats: int = 0
+    transportation_families: int = 0
+    accessibility: list = field(default_factory=list)  # [(name, detail)]
+    dietary: list = field(default_factory=list)
+
+
+def _parse_ages(detail):
+    ages = []
+    for part in (detail or "").replace(",", " ").split():
+        if part.isdecimal():
+            ages.append(int(part))
+    return ages
+
+
+def needs_summary(event, status=RegistrationStatus.CONFIRMED):
+    """What to arrange for the families with `status` (confirmed by default)."""
+    rows = db.session.execute(
+        select(Need.kind, Need.quantity, Need.detail, Registration.name)
+        .join(Registration, Registration.id == Need.registration_id)
+        .where(Registration.event_id == event.id, Registration.status == status)
+        .order_by(Registration.name)
+    ).all()
+    summary = NeedsSummary(childcare_by_band={band: 0 for band, _low, _high in AGE_BANDS})
+    interpreters = Counter()
+    for kind, quantity, detail, name in rows:
+        if kind == NeedKind.CHILDCARE:
+            summary.childcare_children += quantity
+            ages = _parse_ages(detail)[:quantity]
+            for age in ages:
+                for band, low, high in AGE_BANDS:
+                    if low <= age <= high:
+                        summary.childcare_by_band[band] += 1
+            summary.childcare_ages_unknown += quantity - len(ages)
+        elif kind == NeedKind.INTERPRETER:
+            interpreters[detail] += 1
+        elif kind == NeedKind.TRANSPORTATION:
+            summary.transportation_seats += quantity
+            summary.transportation_families += 1
+        elif kind == NeedKind.ACCESSIBILITY:
+            summary.accessibility.append((name, detail))
+        elif kind == NeedKind.DIETARY:
+            summary.dietary.append((name, detail))
+    offered = set(event.interpreter_language_list)
+    summary.interpreters = [(language, families, language in offered)
+                            for language, families in interpreters.most_common()]
+    summary.childcare_over_capacity = summary.childcare_children > event.childcare_capacity
+    return summary
+
+
+SORTS = {
+    "name": (Registration.search_name, Registration.id),
+    "newest": (Registration.created_at.desc(), Registration.id.desc()),
+    "oldest": (Registration.created_at, Registration.id),
+    "party": ((Registration.adults + Registration.children).desc(), Registration.search_name),
+}
+STATUS_ORDER = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 1, RegistrationStatus.CANCELLED: 2}
+
+
+def registrations(event_id, query="", status=None, need=None, sort="name"):
+    """The registrations table: search by name, phone, email or code;
+    filter by status and by a kind of need; sort."""
+    statement = select(Registration).where(Registration.event_id == event_id)
+    query = (query or "").strip()
+    if query:
+        folded = search_key(query)
+        digits = "".join(ch for ch in query if ch.isdigit())
+        conditions = [Registration.search_name.contains(folded, autoescape=True),
+                      Registration.email.contains(query.lower(), autoescape=True),
+                      Registration.checkin_code == normalize_checkin_code(query)]
+        if len(digits) >= 4:
+            conditions.append(Registration.phone.contains(digits, autoescape=True))
+        statement = statement.where(or_(*conditions))
+    if status in STATUS_ORDER:
+        statement = statement.where(Registration.status == status)
+    if need in NeedKind.ALL:
+        statement = statement.where(
+            Registration.id.in_(select(Need.registration_id).where(Need.kind == need))
+        )
+    statement = statement.order_by(*SORTS.get(sort, SORTS["name"]))
+    return db.session.execute(statement).scalars().all()
+
+
+def waitlist_positions(event_id):
+    """{registration_id: place in line} for the event's waitlist."""
+    ids = db.session.execute(
+        select(Registration.id).where(Registration.event_id == event_id,
+                                      Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+    ).scalars().all()
+    return {registration_id: position for position, registration_id in enumerate(ids, start=1)}
+
+
+def overview(events):
+    """Counts at a glance for an organizer's list: {event_id: (people, waitlisted parties, needs)}."""
+    ids = [event.id for event in events]
+    if not ids:
+        return {}
+    people = dict(db.session.execute(
+        select(Registration.event_id, func.sum(Registration.adults + Registration.children))
+        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.CONFIRMED)
+        .group_by(Registration.event_id)
+    ).all())
+    waiting = dict(db.session.execute(
+        select(Registration.event_id, func.count())
+        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.WAITLISTED)
+        .group_by(Registration.event_id)
+    ).all())
+    needs = dict(db.session.execute(
+        select(Registration.event_id, func.count(func.distinct(Registration.id)))
+        .join(Need, Need.registration_id == Registration.id)
+        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.CONFIRMED)
+        .group_by(Registration.event_id)
+    ).all())
+    return {event_id: (people.get(event_id, 0), waiting.get(event_id, 0), needs.get(event_id, 0))
+            for event_id in ids}

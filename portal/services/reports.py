@@ -1,0 +1,115 @@
+"""Reports across a school's events for a date range: reach, attendance,
+needs and the reasons families give for not coming."""
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from sqlalchemy import case, func, select
+
+from ..extensions import db
+from ..models import (
+    GRADES, Attendance, Decline, Event, EventStatus, Need, Registration, RegistrationStatus,
+)
+from ..models.grades import GRADE_BIT
+from .event_admin import to_utc
+
+
+@dataclass
+class Report:
+    start: date
+    end: date
+    events_held: int = 0
+    events_upcoming: int = 0
+    events_cancelled: int = 0
+    families: int = 0
+    people: int = 0
+    waitlisted_families: int = 0
+    recorded_events: int = 0  # events whose attendance was taken at the door
+    expected_families_recorded: int = 0
+    attended_families: int = 0
+    attended_people: int = 0
+    by_grade: list = field(default_factory=list)  # [(grade, families)]
+    by_language: list = field(default_factory=list)  # [(language, families)]
+    needs: list = field(default_factory=list)  # [(kind, families)]
+    reasons: list = field(default_factory=list)  # [(reason, answers)]
+
+    @property
+    def attendance_rate(self):
+        """Share of confirmed families who came, over events where attendance
+        was recorded; None until the front desk has recorded any."""
+        if not self.recorded_events or not self.expected_families_recorded:
+            return None
+        return self.attended_families / self.expected_families_recorded
+
+
+def school_report(school, start, end, now):
+    tz = school.tz
+    window_start, window_end = to_utc(start, time(0, 0), tz), to_utc(end + timedelta(days=1), time(0, 0), tz)
+    report = Report(start=start, end=end)
+    in_window = (Event.school_id == school.id) & (Event.starts_at >= window_start) & (Event.starts_at < window_end)
+
+    for status, held, number in db.session.execute(
+        select(Event.status, Event.starts_at <= now, func.count()).where(in_window)
+        .group_by(Event.status, Event.starts_at <= now)
+    ).all():
+        if status == EventStatus.CANCELLED:
+            report.events_cancelled += number
+        elif status == EventStatus.PUBLISHED:
+            if held:
+                report.events_held += number
+            else:
+                report.events_upcoming += number
+
+    events = select(Event.id).where(in_window, Event.status == EventStatus.PUBLISHED)
+    active = (Registration.event_id.in_(events)) & (Registration.status != RegistrationStatus.CANCELLED)
+    confirmed = (Registration.event_id.in_(events)) & (Registration.status == RegistrationStatus.CONFIRMED)
+
+    report.families, report.people = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Registration.adults + Registration.children), 0))
+        .where(confirmed)
+    ).one()
+    report.waitlisted_families = db.session.execute(
+        select(func.count()).where(Registration.event_id.in_(events),
+                                   Registration.status == RegistrationStatus.WAITLISTED)
+    ).scalar_one()
+
+    recorded = (
+        select(Registration.event_id).where(Registration.event_id.in_(events),
+                                            Registration.attendance != Attendance.UNKNOWN)
+        .distinct()
+    )
+    report.recorded_events = db.session.execute(
+        select(func.count()).select_from(recorded.subquery())
+    ).scalar_one()
+    if report.recorded_events:
+        expected, attended, attended_people = db.session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((Registration.attendance == Attendance.ATTENDED, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((Registration.attendance == Attendance.ATTENDED,
+                                             func.coalesce(Registration.arrived_adults, 0)
+                                             + func.coalesce(Registration.arrived_children, 0)), else_=0)), 0),
+            ).where(confirmed, Registration.event_id.in_(recorded))
+        ).one()
+        report.expected_families_recorded = expected
+        report.attended_families, report.attended_people = attended, attended_people
+
+    grade_counts = db.session.execute(
+        select(*[func.coalesce(func.sum(case((Registration.grades.op("&")(GRADE_BIT[grade]) != 0, 1), else_=0)), 0)
+                 for grade in GRADES]).where(active)
+    ).one()
+    report.by_grade = [(grade, number) for grade, number in zip(GRADES, grade_counts)]
+    report.by_language = db.session.execute(
+        select(Registration.language, func.count()).where(active)
+        .group_by(Registration.language).order_by(func.count().desc(), Registration.language)
+    ).all()
+    report.needs = db.session.execute(
+        select(Need.kind, func.count(func.distinct(Need.registration_id)))
+        .join(Registration, Registration.id == Need.registration_id).where(active)
+        .group_by(Need.kind).order_by(func.count(func.distinct(Need.registration_id)).desc(), Need.kind)
+    ).all()
+    report.reasons = db.session.execute(
+        select(Decline.reason, func.count())
+        .where(Decline.event_id.in_(select(Event.id).where(in_window)))
+        .group_by(Decline.reason).order_by(func.count().desc(), Decline.reason)
+    ).all()
+    return report
