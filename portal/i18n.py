@@ -42,12 +42,12 @@ def text_direction(language=None):
 
 
 def language_name(code, in_language=None):
-    """A language's name, in the page language unless told otherwise."""
+    """A language's name, in the page language unless told otherwise, written
+    as that language writes it mid-sentence ("español", "English")."""
     try:
-        name = Locale.parse(code).get_display_name(in_language or current_language())
+        return Locale.parse(code).get_display_name(in_language or current_language()) or code
     except (ValueError, LookupError):
         return code
-    return name[:1].upper() + name[1:] if name else code
 
 
 def _local(utc_naive, tz):

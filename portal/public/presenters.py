@@ -77,5 +77,6 @@ def event_view(event, language, places, now):
 
 def qr_svg(code):
     """The check-in code as an inline SVG: no image request, no script."""
-    return segno.make(code, error="m").svg_inline(scale=6, border=2, dark="#000", light="#fff",
-                                                  title=None)
+    # A full QR code, not a Micro QR: phone cameras and door scanners read it.
+    return segno.make(code, error="m", micro=False).svg_inline(
+        scale=6, border=2, dark="#000", light="#fff", omitsize=True)

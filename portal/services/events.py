@@ -20,7 +20,12 @@ class Places:
 
     @property
     def full(self):
-        return self.left == 0 or self.waitlisted_parties > 0
+        return self.left == 0
+
+    @property
+    def waitlist_open(self):
+        """Families are waiting: a party larger than the places left joins them."""
+        return self.waitlisted_parties > 0
 
 
 def upcoming_events(school_id, now, grade=None):

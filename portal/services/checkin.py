@@ -1,0 +1,534 @@
+"""The front desk: today's events, finding a family, checking them in.
+
+Plain functions: they take model objects or ids, the acting staff user and
+`now`, refuse with DomainError("code", field=...), record every check-in,
+undo and no-show as a CheckIn row, and flush. The request commits once.
+
+A check-in locks the registration row first (SELECT ... FOR UPDATE on
+PostgreSQL, the write lock on SQLite), so two desks scanning the same code
+at once count the family once: the second answer is "already checked in".
+Admitting a waitlisted family changes the seats taken, so it locks the event
+row first, like every other change of seats. A `client_key` (sent by the
+page with every action, and kept with an action queued while offline) makes
+a replayed action count once: it is stored on the CheckIn row, and on the
+Registration (as its submission_key) for a walk-in."""
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta, timezone
+
+from sqlalchemy import case, func, insert, or_, select, update
+
+from ..database import lock_row
+from ..extensions import db
+from ..models import (
+    Attendance, CheckIn, Event, EventStatus, Registration, RegistrationStatus, Source, User,
+)
+from .contact import search_key
+from .errors import DomainError, RegistrationError
+from .registration import MAX_ADULTS, MAX_CHILDREN, confirmed_people, register
+from .tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, normalize_checkin_code
+
+CHECK_IN, UNDO, NO_SHOW = "check_in", "undo", "no_show"
+SEARCH_LIMIT = 50
+MAX_CLIENT_KEY = 64
+# Rows changed this long before the last poll are sent again: a transaction
+# stamps updated_at when it flushes, and may commit a little later.
+CHANGES_MARGIN = timedelta(minutes=2)
+
+
+class CheckInError(DomainError):
+    pass
+
+
+# -- days and events ----------------------------------------------------------------
+
+def _to_utc_naive(local):
+    return local.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def local_day_start(utc_naive, tz):
+    """Midnight (school time) of the day `utc_naive` falls on, as naive UTC."""
+    local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
+    return _to_utc_naive(datetime.combine(local.date(), time.min, tz))
+
+
+def door_events(school, now):
+    """Published events of the school taking place today or tomorrow (school time)."""
+    tz = school.tz
+    today = now.replace(tzinfo=timezone.utc).astimezone(tz).date()
+    start = _to_utc_naive(datetime.combine(today, time.min, tz))
+    end = _to_utc_naive(datetime.combine(today + timedelta(days=2), time.min, tz))
+    return db.session.execute(
+        select(Event)
+        .where(Event.school_id == school.id, Event.status == EventStatus.PUBLISHED,
+               Event.starts_at < end, Event.ends_at > start)
+        .order_by(Event.starts_at, Event.id)
+    ).scalars().all()
+
+
+def door_open(event, now):
+    """Check-in opens at midnight (school time) on the day the event starts,
+    and stays open afterwards, so that mistakes can be put right."""
+    return event.status == EventStatus.PUBLISHED and now >= local_day_start(event.starts_at, event.school.tz)
+
+
+def _check_door_open(event, now):
+    if event.status == EventStatus.CANCELLED:
+        raise CheckInError("event_cancelled")
+    if event.status != EventStatus.PUBLISHED:
+        raise CheckInError("event_not_found")
+    if not door_open(event, now):
+        raise CheckInError("checkin_not_open")
+
+
+# -- counts ----------------------------------------------------------------------------
+
+@dataclass
+class Counts:
+    capacity: int
+    expected_families: int = 0
+    expected_people: int = 0
+    arrived_families: int = 0
+    arrived_people: int = 0
+    waitlisted_families: int = 0
+    no_show_families: int = 0
+    walk_in_families: int = 0
+
+    @property
+    def over_capacity(self):
+        return self.expected_people > self.capacity
+
+    @property
+    def not_arrived_families(self):
+        return max(self.expected_families - self.arrived_families - self.no_show_families, 0)
+
+    def as_dict(self):
+        return dict(
+            capacity=self.capacity, expected_families=self.expected_families,
+            expected_people=self.expected_people, arrived_families=self.arrived_families,
+            arrived_people=self.arrived_people, waitlisted_families=self.waitlisted_families,
+            no_show_families=self.no_show_families, walk_in_families=self.walk_in_families,
+            over_capacity=self.over_capacity,
+        )
+
+
+def counts_for(events):
+    """{event_id: Counts} for many events, in one query."""
+    ids = [event.id for event in events]
+    rows = {}
+    if ids:
+        confirmed = Registration.status == RegistrationStatus.CONFIRMED
+        attended = confirmed & (Registration.attendance == Attendance.ATTENDED)
+        result = db.session.execute(
+            select(
+                Registration.event_id,
+                func.count().filter(confirmed),
+                func.coalesce(func.sum(case((confirmed, Registration.adults + Registration.children),
+                                            else_=0)), 0),
+                func.count().filter(attended),
+                func.coalesce(func.sum(case(
+                    (attended, func.coalesce(Registration.arrived_adults, 0)
+                     + func.coalesce(Registration.arrived_children, 0)), else_=0)), 0),
+                func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
+                func.count().filter(confirmed & (Registration.attendance == Attendance.NO_SHOW)),
+                func.count().filter(confirmed & (Registration.source == Source.WALK_IN)),
+            )
+            .where(Registration.event_id.in_(ids), Registration.status != RegistrationStatus.CANCELLED)
+            .group_by(Registration.event_id)
+        ).all()
+        rows = {row[0]: [int(value) for value in row[1:]] for row in result}
+    return {event.id: Counts(event.capacity, *rows.get(event.id, [])) for event in events}
+
+
+def event_counts(event):
+    return counts_for([event])[event.id]
+
+
+def changes_stamp(event_id):
+    """Changes whenever a registration of the event does: the page polls it
+    and fetches the changed rows only when it moves."""
+    latest, total = db.session.execute(
+        select(func.max(Registration.updated_at), func.count())
+        .where(Registration.event_id == event_id)
+    ).one()
+    return f"{latest.isoformat() if latest else '-'}/{total}"
+
+
+# -- the list and the search -----------------------------------------------------------
+
+def _listed(statement):
+    return statement.order_by(
+        case((Registration.status == RegistrationStatus.CONFIRMED, 0), else_=1),
+        Registration.search_name, Registration.id,
+    )
+
+
+def roster(event_id, changed_since=None):
+    """Every family of the event, confirmed first, then waitlisted. With
+    `changed_since`, only those changed since then, cancelled ones included
+    (so that a page holding the list can drop them)."""
+    statement = select(Registration).where(Registration.event_id == event_id)
+    if changed_since is None:
+        statement = statement.where(Registration.status != RegistrationStatus.CANCELLED)
+    else:
+        statement = statement.where(Registration.updated_at >= changed_since - CHANGES_MARGIN)
+    return db.session.execute(_listed(statement)).scalars().all()
+
+
+def roster_page(event_id, page, per_page):
+    """One page of the list, and whether there are more."""
+    statement = select(Registration).where(
+        Registration.event_id == event_id, Registration.status != RegistrationStatus.CANCELLED
+    )
+    rows = db.session.execute(
+        _listed(statement).offset((page - 1) * per_page).limit(per_page + 1)
+    ).scalars().all()
+    return rows[:per_page], len(rows) > per_page
+
+
+def looks_like_code(text):
+    code = normalize_checkin_code(text)
+    return len(code) == CHECKIN_CODE_LENGTH and all(ch in CHECKIN_ALPHABET for ch in code)
+
+
+def _digits(text):
+    """The digits of `text` (any script), or None when it holds anything but
+    digits and the usual phone punctuation."""
+    kept = [ch for ch in text if not ch.isspace() and ch not in "+-().\u200e\u200f"]
+    if not kept or not all(ch.isdigit() for ch in kept):
+        return None
+    return "".join(str(int(ch)) for ch in kept)
+
+
+def _like_escape(text):
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class SearchQuery:
+    """What the front desk typed, understood: a name (folded), the last
+    digits of a phone, an email, or a check-in code."""
+
+    text: str
+    words: list
+    digits: str | None
+    email: str | None
+    code: str | None
+
+    @classmethod
+    def parse(cls, text):
+        text = (text or "").strip()[:200]
+        digits = _digits(text) if text else None
+        words = [] if digits else search_key(text).split()
+        email = text.lower() if text and " " not in text and ("@" in text or len(text) >= 3) else None
+        code = normalize_checkin_code(text) if looks_like_code(text) else None
+        return cls(text, words, digits, email, code)
+
+    @property
+    def empty(self):
+        return not self.text
+
+    def condition(self):
+        matches = []
+        if self.digits:
+            if len(self.digits) >= 4:
+                last4 = Registration.phone_last4 == self.digits[-4:]
+                matches.append(last4 if len(self.digits) == 4
+                               else last4 & Registration.phone.like(f"%{self.digits}"))
+        elif self.words:
+            matches.append(_all_of(Registration.search_name.like(f"%{_like_escape(word)}%", escape="\\")
+                                   for word in self.words))
+        if self.email:
+            matches.append(Registration.email.like(f"{_like_escape(self.email)}%", escape="\\"))
+        if self.code:
+            matches.append(Registration.checkin_code == self.code)
+        return or_(*matches) if matches else None
+
+    def rank(self):
+        """Exact code first, then names starting with what was typed, then the rest."""
+        whens = []
+        if self.code:
+            whens.append((Registration.checkin_code == self.code, 0))
+        if self.words:
+            folded = _like_escape(" ".join(self.words))
+            whens.append((Registration.search_name.like(f"{folded}%", escape="\\"), 1))
+            whens.append((Registration.search_name.like(f"% {folded}%", escape="\\"), 2))
+        return case(*whens, else_=3) if whens else None
+
+
+def _all_of(conditions):
+    conditions = list(conditions)
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    registrations: list
+    more: bool
+
+
+def search(event_id, text, limit=SEARCH_LIMIT):
+    """Families of the event matching what was typed: part of a name (any
+    script, accents and case ignored), the last 4 digits of the phone (or
+    more of them), an email or its beginning, or the check-in code.
+    Confirmed first, then waitlisted; never cancelled."""
+    query = SearchQuery.parse(text)
+    condition = query.condition()
+    if condition is None:
+        return SearchResults(query, [], False)
+    statement = select(Registration).where(
+        Registration.event_id == event_id, Registration.status != RegistrationStatus.CANCELLED, condition,
+    )
+    order = [case((Registration.status == RegistrationStatus.CONFIRMED, 0), else_=1)]
+    rank = query.rank()
+    if rank is not None:
+        order.append(rank)
+    rows = db.session.execute(
+        statement.order_by(*order, Registration.search_name, Registration.id).limit(limit + 1)
+    ).scalars().all()
+    return SearchResults(query, rows[:limit], len(rows) > limit)
+
+
+# -- who did what ------------------------------------------------------------------------
+
+def last_check_in(registration_id):
+    """The CheckIn row of the family's current check-in (who, when), or None."""
+    return db.session.execute(
+        select(CheckIn)
+        .where(CheckIn.registration_id == registration_id, CheckIn.action == CHECK_IN)
+        .order_by(CheckIn.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def check_in_staff(event_id):
+    """{registration_id: staff name} of the latest check-in of each family, in one query."""
+    rows = db.session.execute(
+        select(CheckIn.registration_id, User.name)
+        .outerjoin(User, User.id == CheckIn.staff_id)
+        .where(CheckIn.event_id == event_id, CheckIn.action == CHECK_IN)
+        .order_by(CheckIn.id)
+    ).all()
+    return {registration_id: name for registration_id, name in rows}
+
+
+# -- changes at the door ---------------------------------------------------------------
+
+@dataclass
+class DoorResult:
+    """What happened: `outcome` is checked_in, already_checked_in, undone,
+    admitted, walked_in or waitlisted (a scanned family that must be admitted
+    first). `checkin` is the row that recorded the family's check-in (who and
+    when), `replayed` says the action had been done before under the same
+    client_key, `over_capacity` that the event now has more people than places."""
+
+    outcome: str
+    registration: Registration
+    checkin: CheckIn | None = None
+    replayed: bool = False
+    over_capacity: bool = False
+
+
+def _clean_client_key(client_key):
+    client_key = (client_key or "").strip()
+    if len(client_key) > MAX_CLIENT_KEY:
+        raise CheckInError("client_key_invalid")
+    return client_key or None
+
+
+def _earlier_action(client_key):
+    if client_key is None:
+        return None
+    return db.session.execute(select(CheckIn).where(CheckIn.client_key == client_key)).scalar_one_or_none()
+
+
+def _lock_registration(event, registration_id):
+    registration = lock_row(Registration, registration_id) if registration_id else None
+    if registration is None or registration.event_id != event.id:
+        raise CheckInError("registration_not_found")
+    return registration
+
+
+def _arrived_numbers(registration, adults, children):
+    adults = registration.adults if adults is None else adults
+    children = registration.children if children is None else children
+    if not isinstance(adults, int) or not 0 <= adults <= MAX_ADULTS:
+        raise CheckInError("arrived_adults_out_of_range", field="adults", max=MAX_ADULTS)
+    if not isinstance(children, int) or not 0 <= children <= MAX_CHILDREN:
+        raise CheckInError("arrived_children_out_of_range", field="children", max=MAX_CHILDREN)
+    if adults + children == 0:
+        raise CheckInError("nobody_arrived", field="adults")
+    return adults, children
+
+
+def _record(registration, action, user, now, client_key, adults=0, children=0):
+    row = CheckIn(registration_id=registration.id, event_id=registration.event_id, action=action,
+                  adults=adults, children=children, staff_id=user.id if user else None,
+                  client_key=client_key, created_at=now)
+    db.session.add(row)
+    return row
+
+
+def _replayed(event, earlier, outcome):
+    registration = db.session.get(Registration, earlier.registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise CheckInError("client_key_invalid")
+    checkin = last_check_in(registration.id) if registration.attendance == Attendance.ATTENDED else None
+    return DoorResult(outcome, registration, checkin, replayed=True,
+                      over_capacity=confirmed_people(event.id) > event.capacity)
+
+
+def _mark_arrived(registration, adults, children, user, now, client_key):
+    registration.attendance = Attendance.ATTENDED
+    registration.checked_in_at = now
+    registration.arrived_adults, registration.arrived_children = adults, children
+    row = _record(registration, CHECK_IN, user, now, client_key, adults, children)
+    db.session.flush()
+    return row
+
+
+def check_in(event, registration_id, user, now, adults=None, children=None, client_key=None):
+    """Check a confirmed family in with how many came (the registered numbers
+    unless told). A second check-in changes nothing and answers
+    already_checked_in with who checked them in and when. A family marked
+    as a no-show is checked in all the same."""
+    client_key = _clean_client_key(client_key)
+    _check_door_open(event, now)
+    registration = _lock_registration(event, registration_id)
+    earlier = _earlier_action(client_key)
+    if earlier is not None:
+        return _replayed(event, earlier, "checked_in")
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise CheckInError("registration_cancelled")
+    if registration.status == RegistrationStatus.WAITLISTED:
+        raise CheckInError("registration_waitlisted")
+    if registration.attendance == Attendance.ATTENDED:
+        return DoorResult("already_checked_in", registration, last_check_in(registration.id))
+    adults, children = _arrived_numbers(registration, adults, children)
+    row = _mark_arrived(registration, adults, children, user, now, client_key)
+    return DoorResult("checked_in", registration, row)
+
+
+def undo_check_in(event, registration_id, user, now, client_key=None):
+    """Take back a check-in made by mistake: the family is expected again."""
+    client_key = _clean_client_key(client_key)
+    registration = _lock_registration(event, registration_id)
+    earlier = _earlier_action(client_key)
+    if earlier is not None:
+        return _replayed(event, earlier, "undone")
+    if registration.attendance != Attendance.ATTENDED:
+        raise CheckInError("not_checked_in")
+    registration.attendance = Attendance.UNKNOWN
+    registration.checked_in_at = None
+    registration.arrived_adults = registration.arrived_children = None
+    _record(registration, UNDO, user, now, client_key)
+    db.session.flush()
+    return DoorResult("undone", registration)
+
+
+def admit(event, registration_id, user, now, adults=None, children=None, client_key=None):
+    """A waitlisted family came anyway: confirm them, even over capacity, and
+    check them in. A family already confirmed is simply checked in."""
+    client_key = _clean_client_key(client_key)
+    _check_door_open(event, now)
+    if lock_row(Event, event.id) is None:  # the seats taken change: the event row first
+        raise CheckInError("event_not_found")
+    registration = _lock_registration(event, registration_id)
+    earlier = _earlier_action(client_key)
+    if earlier is not None:
+        return _replayed(event, earlier, "admitted")
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise CheckInError("registration_cancelled")
+    if registration.attendance == Attendance.ATTENDED:
+        return DoorResult("already_checked_in", registration, last_check_in(registration.id))
+    adults, children = _arrived_numbers(registration, adults, children)
+    outcome = "checked_in"
+    if registration.status == RegistrationStatus.WAITLISTED:
+        registration.move_to(RegistrationStatus.CONFIRMED, now)
+        outcome = "admitted"
+    row = _mark_arrived(registration, adults, children, user, now, client_key)
+    return DoorResult(outcome, registration, row,
+                      over_capacity=confirmed_people(event.id) > event.capacity)
+
+
+def walk_in(event, details, user, now, client_key=None):
+    """A family that did not register: registered on the spot (phone and
+    email optional), confirmed even over capacity, and checked in with the
+    numbers given. The same client_key sent again registers nobody new."""
+    client_key = _clean_client_key(client_key)
+    _check_door_open(event, now)
+    try:
+        registered = register(event.id, details, now, submission_key=client_key, source=Source.WALK_IN,
+                              enforce_deadline=False, admit_over_capacity=True)
+    except RegistrationError as error:
+        if error.code != "duplicate_submission":
+            raise
+        registration = db.session.get(Registration, error.params["registration_id"])
+        if registration.event_id != event.id:
+            raise CheckInError("client_key_invalid") from None
+        checkin = last_check_in(registration.id) if registration.attendance == Attendance.ATTENDED else None
+        return DoorResult("walked_in", registration, checkin, replayed=True,
+                          over_capacity=confirmed_people(event.id) > event.capacity)
+    registration = registered.registration
+    row = _mark_arrived(registration, details.adults, details.children, user, now, client_key)
+    return DoorResult("walked_in", registration, row,
+                      over_capacity=confirmed_people(event.id) > event.capacity)
+
+
+def scan(event, text, user, now, client_key=None):
+    """What a barcode scanner (or a person) typed, followed by Enter. When it
+    is the check-in code of a confirmed family of this event, check them in
+    with the registered numbers; a waitlisted family answers `waitlisted`
+    (to be admitted). A code of another event is refused, naming no family:
+    code_other_event carries the other event's id when it is of the same
+    school. Returns None when the text is not a known code (then search)."""
+    if not looks_like_code(text):
+        return None
+    found = db.session.execute(
+        select(Registration.id, Registration.event_id, Registration.status, Event.school_id)
+        .join(Event, Event.id == Registration.event_id)
+        .where(Registration.checkin_code == normalize_checkin_code(text))
+    ).first()
+    if found is None:
+        return None
+    if found.event_id != event.id:
+        if found.school_id == event.school_id:
+            raise CheckInError("code_other_event", other_event_id=found.event_id)
+        raise CheckInError("code_other_event")
+    if found.status == RegistrationStatus.CANCELLED:
+        raise CheckInError("registration_cancelled")
+    if found.status == RegistrationStatus.WAITLISTED:
+        _check_door_open(event, now)
+        return DoorResult("waitlisted", db.session.get(Registration, found.id))
+    return check_in(event, found.id, user, now, client_key=client_key)
+
+
+def mark_no_shows(event, user, now):
+    """After the event has started: every confirmed family not checked in is
+    marked as a no-show (checking one in later undoes it for them).
+    Returns how many were marked."""
+    if event.status != EventStatus.PUBLISHED:
+        raise CheckInError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
+    if now < event.starts_at:
+        raise CheckInError("event_not_started")
+    if lock_row(Event, event.id) is None:
+        raise CheckInError("event_not_found")
+    marked = db.session.execute(
+        update(Registration)
+        .where(Registration.event_id == event.id,
+               Registration.status == RegistrationStatus.CONFIRMED,
+               Registration.attendance == Attendance.UNKNOWN)
+        .values(attendance=Attendance.NO_SHOW, updated_at=now)
+        .returning(Registration.id)
+        .execution_options(synchronize_session="fetch")
+    ).scalars().all()
+    if marked:
+        db.session.execute(insert(CheckIn), [
+            dict(registration_id=registration_id, event_id=event.id, action=NO_SHOW, adults=0, children=0,
+                 staff_id=user.id if user else None, client_key=None, created_at=now)
+            for registration_id in marked
+        ])
+    db.session.flush()
+    return len(marked)
