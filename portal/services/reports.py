@@ -47,17 +47,14 @@ def school_report(school, start, end, now):
     report = Report(start=start, end=end)
     in_window = (Event.school_id == school.id) & (Event.starts_at >= window_start) & (Event.starts_at < window_end)
 
-    for status, held, number in db.session.execute(
-        select(Event.status, Event.starts_at <= now, func.count()).where(in_window)
-        .group_by(Event.status, Event.starts_at <= now)
-    ).all():
+    for status, starts_at in db.session.execute(select(Event.status, Event.starts_at).where(in_window)).all():
         if status == EventStatus.CANCELLED:
-            report.events_cancelled += number
+            report.events_cancelled += 1
         elif status == EventStatus.PUBLISHED:
-            if held:
-                report.events_held += number
+            if starts_at <= now:
+                report.events_held += 1
             else:
-                report.events_upcoming += number
+                report.events_upcoming += 1
 
     events = select(Event.id).where(in_window, Event.status == EventStatus.PUBLISHED)
     active = (Registration.event_id.in_(events)) & (Registration.status != RegistrationStatus.CANCELLED)
