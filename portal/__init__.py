@@ -53,9 +53,11 @@ def create_app(config_object=Config, **overrides):
 
 
 def _install_page_helpers(app):
-    from .i18n import current_language, language_name, text_direction
+    from .i18n import current_language, format_moment, language_name, text_direction
+    from .public.presenters import need_sentences
     from .messages import (
-        DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, NEED_NAMES, ROLE_NAMES, STATUS_NAMES,
+        DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, MESSAGE_KIND_NAMES, MESSAGE_STATUS_NAMES,
+        NEED_NAMES, ROLE_NAMES, STATUS_NAMES,
     )
     from .models import GRADES
 
@@ -73,9 +75,18 @@ def _install_page_helpers(app):
             "need_names": NEED_NAMES,
             "event_status_names": EVENT_STATUS_NAMES,
             "decline_reason_names": DECLINE_REASON_NAMES,
+            "message_kind_names": MESSAGE_KIND_NAMES,
+            "message_status_names": MESSAGE_STATUS_NAMES,
         }
 
     app.add_template_global(language_name)
+    app.add_template_global(need_sentences)
+
+    @app.template_global()
+    def format_staff_moment(utc_naive):
+        from flask import g
+
+        return format_moment(utc_naive, g.school.tz)
 
     @app.template_global()
     def language_names_for(rows):

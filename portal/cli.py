@@ -35,6 +35,26 @@ def register_cli(app):
         click.echo(f"Demo data: {summary['events']} events, {summary['registrations']} registrations "
                    f"at {school.name}.")
 
+    @app.cli.command("send-due")
+    @click.option("--loop", is_flag=True, help="Keep running, one pass every --interval seconds.")
+    @click.option("--interval", default=10, show_default=True)
+    @click.option("--batch", default=50, show_default=True)
+    def send_due_command(loop, interval, batch):
+        """Deliver due messages to families (and write due reminders first)."""
+        import time as clock
+
+        from .notifications.worker import send_due
+
+        while True:
+            outcome = send_due(batch=batch)
+            if outcome or not loop:
+                click.echo(", ".join(f"{count} {status}" for status, count in sorted(outcome.items()))
+                           or "Nothing to send.")
+            if not loop:
+                return
+            db.session.remove()
+            clock.sleep(interval)
+
     @app.cli.command("demo-info")
     @click.option("--url", default="http://127.0.0.1:5000")
     def demo_info_command(url):

@@ -4,7 +4,7 @@ import re
 from flask_wtf import FlaskForm
 from datetime import datetime
 
-from wtforms import Field, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import Field, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, TimeInput
@@ -82,6 +82,12 @@ class CountField(IntegerField):
 
 
 class ChoiceField(SelectField):
+    def pre_validate(self, form):
+        if self.data not in choice_values(self):
+            raise ValidationError(error_message("choice_invalid"))
+
+
+class RadioChoiceField(RadioField):
     def pre_validate(self, form):
         if self.data not in choice_values(self):
             raise ValidationError(error_message("choice_invalid"))

@@ -50,6 +50,10 @@ ERROR_MESSAGES = {
     "event_not_published": _l("This event is not published."),
     "not_enough_places": _l("Only %(places)s places are left, not enough for this family. Raise the capacity first."),
     "not_waitlisted": _l("This family is not on the waitlist."),
+    "campaign_subject_missing": _l("Please write a subject in the school's main language."),
+    "campaign_body_missing": _l("Please write the message in the school's main language."),
+    "campaign_text_incomplete": _l("Please write both a subject and a message in this language, or leave both empty."),
+    "campaign_no_recipients": _l("No family matches these choices, so there is no one to send to."),
     "cannot_demote_self": _l("You cannot take away your own admin role or sign-in. Ask another admin."),
 }
 
@@ -110,4 +114,23 @@ EVENT_STATUS_NAMES = {
     "draft": _l("Draft"),
     "published": _l("Published"),
     "cancelled": _l("Cancelled"),
+}
+
+MESSAGE_KIND_NAMES = {
+    "confirmation": _l("Confirmation"),
+    "waitlisted": _l("Waitlist notice"),
+    "promoted": _l("A place opened"),
+    "reminder": _l("Reminder"),
+    "changed": _l("Change notice"),
+    "cancelled": _l("Cancellation notice"),
+    "link": _l("Link sent again"),
+    "organizer": _l("Message from the organizers"),
+}
+
+MESSAGE_STATUS_NAMES = {
+    "pending": _l("Waiting to be sent"),
+    "sending": _l("Sending"),
+    "sent": _l("Sent"),
+    "failed": _l("Could not be delivered"),
+    "suppressed": _l("Not sent: the family asked for no messages"),
 }

@@ -50,6 +50,8 @@ class Registration(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))  # lower-cased
     phone: Mapped[str | None] = mapped_column(String(32))  # digits, with a leading + if given
     language: Mapped[str] = mapped_column(String(8))
+    # "sms" or "email": how the family wants to hear from us when they gave both.
+    contact_preference: Mapped[str] = mapped_column(String(10), default="sms")
     adults: Mapped[int]
     children: Mapped[int]
     grades = mapped_column(GradeSet, nullable=False, default=0)

@@ -14,7 +14,14 @@ class School(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="America/Chicago")
     default_language: Mapped[str] = mapped_column(String(8), default="en")
+    # Hours before an event when families get a reminder, e.g. "24 2".
+    reminder_hours: Mapped[str] = mapped_column(String(40), default="24 2")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def reminder_offsets(self):
+        return sorted({int(h) for h in (self.reminder_hours or "").split() if h.isdigit() and 0 < int(h) <= 24 * 14},
+                      reverse=True)
 
     @property
     def tz(self):

@@ -4,10 +4,10 @@ from wtforms.validators import InputRequired
 
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..forms import (
-    CheckboxesField, ClockField, CountField, DayField, LongTextField, PortalForm, TextField, choices,
+    CheckboxesField, ChoiceField, ClockField, CountField, DayField, LongTextField, PortalForm, TextField, choices,
 )
 from ..i18n import language_name
-from ..messages import GRADE_NAMES, error_message
+from ..messages import GRADE_NAMES, NEED_NAMES, error_message
 from ..models import GRADES
 from ..services.event_admin import MAX_CAPACITY, EventDetails
 
@@ -78,6 +78,39 @@ def event_form(formdata=None, event=None, local=None):
         for text in event.texts:
             form[f"title_{text.language}"].data = text.title
             form[f"description_{text.language}"].data = text.description
+    return form
+
+
+class _CampaignFields(PortalForm):
+    status = ChoiceField(_l("Send to"), default="everyone")
+    need = ChoiceField(_l("Only families who asked for"), default="")
+    language = ChoiceField(_l("Only families who speak"), default="")
+
+    def audience(self):
+        return {"status": self.status.data, "need": self.need.data or None, "language": self.language.data or None}
+
+    def texts(self):
+        return {code: (self[f"subject_{code}"].data, self[f"body_{code}"].data) for code in LANGUAGES}
+
+
+def _campaign_with_texts():
+    fields = {}
+    for code in LANGUAGES:
+        fields[f"subject_{code}"] = TextField(_l("Subject"), max_length=150)
+        fields[f"body_{code}"] = LongTextField(_l("Message"), max_length=1000)
+    return type("CampaignForm", (_CampaignFields,), fields)
+
+
+CampaignForm = _campaign_with_texts()
+
+
+def campaign_form(formdata=None):
+    form = CampaignForm(formdata=formdata) if formdata is not None else CampaignForm()
+    form.status.choices = choices([("everyone", _l("Everyone registered (confirmed and waitlist)")),
+                                   ("confirmed", _l("Confirmed families")),
+                                   ("waitlisted", _l("Families on the waitlist"))])
+    form.need.choices = choices([("", _l("Any help, or none"))] + list(NEED_NAMES.items()))
+    form.language.choices = choices([("", _l("Any language"))] + list(LANGUAGES.items()))
     return form
 
 

@@ -3,7 +3,7 @@ printouts, the CSV export and reports. Views parse, call a service, render."""
 from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,16 +11,20 @@ from ..auth.access import ORGANIZERS, school_event_or_404, staff_required
 from ..extensions import db
 from ..i18n import current_language
 from ..messages import error_message
-from ..models import Event, EventStatus, Registration, RegistrationStatus, Source, utcnow
+from ..models import (
+    Campaign, Event, EventStatus, MessageKind, OutboxMessage, Registration, RegistrationStatus, Source, utcnow,
+)
 from ..public.forms import registration_form
 from ..public.presenters import event_view
-from ..services import dashboard as planning, event_admin, registration as registration_service
+from ..notifications.render import render
+from ..notifications.sms import segments
+from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
 from ..services.errors import DomainError
 from ..services.events import places_for
 from ..services.reports import school_report
 from . import bp
 from .export import registrations_csv
-from .forms import add_service_error, event_form
+from .forms import add_service_error, campaign_form, event_form
 
 
 def _local(event_or_school):
@@ -148,6 +152,9 @@ def event_dashboard(event_id):
         rows=planning.registrations(event.id, **filters),
         positions=planning.waitlist_positions(event.id),
         filters=filters,
+        sent_campaigns=campaigns.event_campaigns(event.id),
+        failed=campaigns.failed_messages(event.id),
+        deliveries=campaigns.delivery_counts(event.id),
     )
 
 
@@ -287,3 +294,53 @@ def reports():
         start, end = end, start
     return render_template("organizer/reports.html", report=school_report(g.school, start, end, now),
                            problem=problem)
+
+
+@bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])
+@staff_required(*ORGANIZERS)
+def new_message(event_id):
+    """Write, preview (with the number of families), then send."""
+    event = school_event_or_404(event_id)
+    form = campaign_form(formdata=request.form if request.method == "POST" else None)
+    previews, recipients = [], None
+    if request.method == "POST" and form.validate():
+        try:
+            if request.form.get("action") == "send":
+                campaign = campaigns.send_campaign(event, current_user, form.texts(), form.audience(), utcnow())
+                db.session.commit()
+                flash(ngettext("Your message is on its way to %(num)d family.",
+                               "Your message is on its way to %(num)d families.", campaign.recipients), "success")
+                return redirect(url_for("organizer.dashboard", event_id=event.id))
+            written = campaigns.check_texts(form.texts(), event.default_language)
+            recipients = campaigns.audience(event.id, **form.audience())
+            previews = _previews(event, written, recipients)
+        except DomainError as error:
+            db.session.rollback()
+            add_service_error(form, error)
+    return render_template("organizer/message_form.html", form=form, event=_view(event), previews=previews,
+                           recipients=recipients, default_language=g.school.default_language), \
+        422 if request.method == "POST" and form.errors else 200
+
+
+def _previews(event, written, recipients):
+    """One preview per language among the recipients, rendered exactly as
+    the family will read it."""
+    samples = {}
+    for registration in recipients:
+        samples.setdefault(registration.language, (registration, 0))
+        sample, count = samples[registration.language]
+        samples[registration.language] = (sample, count + 1)
+    campaign = Campaign(event_id=event.id, texts=written, audience={})
+    previews = []
+    for language, (sample, count) in sorted(samples.items()):
+        message = OutboxMessage(kind=MessageKind.ORGANIZER, channel="email", recipient="preview",
+                                language=language, payload={})
+        message.registration, message.campaign = sample, campaign
+        rendered = render(message)
+        previews.append({"language": language, "families": count, "fallback": language not in written,
+                         "subject": rendered.subject, "text": rendered.text, "sms": rendered.sms,
+                         "sms_parts": len(segments(rendered.sms))})
+        db.session.expunge(message) if message in db.session else None
+    if campaign in db.session:
+        db.session.expunge(campaign)
+    return previews

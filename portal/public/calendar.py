@@ -22,11 +22,11 @@ def registration_calendar(registration, language, manage_url):
     entry.add("dtend", event.ends_at.replace(tzinfo=timezone.utc).astimezone(tz))
     entry.add("summary", text.title if text else "")
     entry.add("location", event.location)
-    entry.add("description", "\n".join([
-        _("Your check-in code: %(code)s", code=registration.checkin_code),
-        _("See or change your registration: %(url)s", url=manage_url),
-    ]))
-    entry.add("url", manage_url)
+    lines = [_("Your check-in code: %(code)s", code=registration.checkin_code)]
+    if manage_url:
+        lines.append(_("See or change your registration: %(url)s", url=manage_url))
+        entry.add("url", manage_url)
+    entry.add("description", "\n".join(lines))
     calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()

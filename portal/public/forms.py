@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, ValidationError
 from ..config import LANGUAGES
 from ..forms import (
     CheckboxesField, ChoiceField, CountField, EmailAddressField, LongTextField, PhoneField,
-    PortalForm, TextField, choices,
+    PortalForm, RadioChoiceField, TextField, choices,
 )
 from ..i18n import language_name
 from ..messages import DECLINE_REASON_NAMES, GRADE_NAMES, error_message
@@ -23,6 +23,9 @@ class RegistrationForm(PortalForm):
                      validators=[InputRequired(message=_l("Please tell us your name."))])
     phone = PhoneField(_l("Phone number"))
     email = EmailAddressField(_l("Email"))
+    contact_preference = RadioChoiceField(
+        _l("How should we reach you?"), default="sms",
+        choices=choices([("sms", _l("Text message")), ("email", _l("Email"))]))
     language = ChoiceField(_l("The language you prefer"))
     adults = CountField(_l("Adults coming"), minimum=1, maximum=MAX_ADULTS, default=1)
     children = CountField(_l("Children coming"), minimum=0, maximum=MAX_CHILDREN, default=0)
@@ -74,6 +77,7 @@ class RegistrationForm(PortalForm):
             childcare_ages=self.parsed_ages() or [],
             transportation_seats=value("transportation_seats", 0),
             interpreter_language=value("interpreter_language", "") or None,
+            contact_preference=self.contact_preference.data or "sms",
             accessibility=self.accessibility.data,
             dietary=value("dietary", ""),
             note=self.note.data,
@@ -116,6 +120,7 @@ def _prefill(form, registration):
     form.phone.data = registration.phone or ""
     form.email.data = registration.email or ""
     form.language.data = registration.language
+    form.contact_preference.data = registration.contact_preference
     form.adults.data = registration.adults
     form.children.data = registration.children
     form.grades.data = registration.grades

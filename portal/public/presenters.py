@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 import segno
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from ..i18n import format_day, format_moment, format_time_range, language_name
 from ..messages import GRADE_NAMES
@@ -80,3 +80,23 @@ def qr_svg(code):
     # A full QR code, not a Micro QR: phone cameras and door scanners read it.
     return segno.make(code, error="m", micro=False).svg_inline(
         scale=6, border=2, dark="#000", light="#fff", omitsize=True)
+
+
+def need_sentences(registration):
+    """Each need of a registration as a short sentence in the page's language."""
+    sentences = []
+    for need in registration.needs:
+        if need.kind == "childcare":
+            sentence = ngettext("Childcare for %(num)d child", "Childcare for %(num)d children", need.quantity)
+            if need.detail:
+                sentence += " (" + _("ages %(ages)s", ages=need.detail) + ")"
+        elif need.kind == "transportation":
+            sentence = ngettext("A ride for %(num)d person", "A ride for %(num)d people", need.quantity)
+        elif need.kind == "interpreter":
+            sentence = _("An interpreter in %(language)s", language=language_name(need.detail))
+        elif need.kind == "accessibility":
+            sentence = _("Accessibility: %(detail)s", detail=need.detail)
+        else:
+            sentence = _("Food: %(detail)s", detail=need.detail)
+        sentences.append(sentence)
+    return sentences

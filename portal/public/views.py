@@ -9,7 +9,10 @@ from ..extensions import db, limiter
 from ..i18n import current_language
 from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
-from ..services import declines, events as event_service, registration as registration_service
+from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
+from ..notifications.render import read_unsubscribe_token
+from ..services import declines, events as event_service, notify, registration as registration_service
+from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
 from . import bp
@@ -105,6 +108,10 @@ def register(event_id):
                 return redirect(url_for("public.manage", token=remembered))
             if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
                 return render_template("public/closed.html", event=view), 410
+            if error.code == "already_registered":
+                # Their link goes again to their own phone or email, never to this page.
+                registration_service.resend_manage_link(error.params["registration_id"], now)
+                db.session.commit()
             form.add_error(error.field, error_message(error.code, **_public_params(error)))
         else:
             db.session.commit()
@@ -256,3 +263,35 @@ def manage_cancel(token):
     status = 422 if request.method == "POST" else 200
     return render_template("public/cancel.html", event=view, registration=registration,
                            token=token, form=form), status
+
+
+# -- stopping messages ------------------------------------------------------------
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+def unsubscribe(token):
+    """An email's unsubscribe link. POST (the button, or a mail client's
+    one-click unsubscribe) stops the messages at once."""
+    target = read_unsubscribe_token(token)
+    if target is None:
+        abort(404)
+    if request.method == "POST":
+        notify.suppress(*target, utcnow())
+        db.session.commit()
+        return render_template("public/unsubscribed.html")
+    return render_template("public/unsubscribe.html", token=token)
+
+
+@bp.post("/sms/inbound")
+def sms_inbound():
+    """The SMS provider's webhook: STOP (and the usual synonyms) stops
+    messages to that number at once, START resumes them."""
+    if not valid_provider_signature(request, current_app.config):
+        abort(403)
+    sender = normalize_phone(request.form.get("From", ""))
+    word = (request.form.get("Body") or "").strip().upper()
+    if sender and word in STOP_WORDS:
+        notify.suppress("sms", sender, utcnow())
+    elif sender and word in START_WORDS:
+        notify.unsuppress("sms", sender)
+    db.session.commit()
+    return current_app.response_class('<?xml version="1.0" encoding="UTF-8"?><Response/>', mimetype="text/xml")

@@ -303,14 +303,20 @@ def last_check_in(registration_id):
     ).scalar_one_or_none()
 
 
-def check_in_staff(event_id):
-    """{registration_id: staff name} of the latest check-in of each family, in one query."""
-    rows = db.session.execute(
+def check_in_staff(event_id, registration_ids=None):
+    """{registration_id: staff name} of the latest check-in of each family
+    (of those listed, or of the whole event), in one query."""
+    statement = (
         select(CheckIn.registration_id, User.name)
         .outerjoin(User, User.id == CheckIn.staff_id)
         .where(CheckIn.event_id == event_id, CheckIn.action == CHECK_IN)
         .order_by(CheckIn.id)
-    ).all()
+    )
+    if registration_ids is not None:
+        if not registration_ids:
+            return {}
+        statement = statement.where(CheckIn.registration_id.in_(registration_ids))
+    rows = db.session.execute(statement).all()
     return {registration_id: name for registration_id, name in rows}
 
 

@@ -5,7 +5,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..database import lock_row
 from ..extensions import db
-from ..models import GRADES, Event, EventStatus
+from ..models import GRADES, Event, EventStatus, MessageKind
+from . import notify
 from .errors import DomainError
 from .registration import confirmed_people, promote_waitlisted
 
@@ -126,6 +127,8 @@ def update_event(event_id, details, now):
     moved = (starts_at, ends_at, details.location.strip()) != (event.starts_at, event.ends_at, event.location)
     _apply(event, details, starts_at, ends_at, deadline)
     db.session.flush()
+    if moved and event.status == EventStatus.PUBLISHED and event.ends_at > now:
+        notify.queue_event_notice(event, MessageKind.CHANGED, now)
     promoted = promote_waitlisted(event, now) if event.status == EventStatus.PUBLISHED else []
     return EventChange(moved=moved, promoted=promoted)
 
@@ -152,9 +155,12 @@ def cancel(event, now):
     link learn it was cancelled and organizers keep the numbers."""
     if event.status == EventStatus.CANCELLED:
         return
+    was_public = event.status == EventStatus.PUBLISHED
     event.status = EventStatus.CANCELLED
     event.cancelled_at = now
     db.session.flush()
+    if was_public and event.ends_at > now:
+        notify.queue_event_notice(event, MessageKind.CANCELLED, now)
 
 
 def duplicate(event, user, days_later=7):

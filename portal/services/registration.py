@@ -9,9 +9,10 @@ from sqlalchemy import func, or_, select
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    GRADES, Event, EventStatus, Need, NeedKind, Registration, RegistrationStatus, Source,
+    GRADES, Event, EventStatus, MessageKind, Need, NeedKind, Registration, RegistrationStatus, Source,
 )
 from .contact import phone_last_digits, search_key
+from . import notify
 from .errors import RegistrationError
 from .tokens import hash_token, new_checkin_code, new_manage_token
 
@@ -35,6 +36,7 @@ class FamilyDetails:
     childcare_ages: list = field(default_factory=list)
     transportation_seats: int = 0
     interpreter_language: str | None = None
+    contact_preference: str = "sms"  # or "email", when both were given
     accessibility: str = ""
     dietary: str = ""
     note: str = ""
@@ -186,6 +188,9 @@ def _apply(registration, details):
     registration.phone = details.phone
     registration.phone_last4 = phone_last_digits(details.phone)
     registration.language = details.language
+    registration.contact_preference = (
+        "email" if details.email and (details.contact_preference == "email" or not details.phone) else "sms"
+    )
     registration.adults = details.adults
     registration.children = details.children
     registration.grades = details.grades
@@ -270,7 +275,20 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
     registration.move_to(RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITLISTED, now)
     db.session.add(registration)
     db.session.flush()
+    notify.queue_registered(registration, token, now)
     return Registered(registration, token)
+
+
+def resend_manage_link(registration_id, now):
+    """Send a family their link again (they registered, then lost it). The
+    old link stops working: only the new one goes to their own contact."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        return None
+    token = new_manage_token()
+    registration.token_hash = hash_token(token)
+    db.session.flush()
+    return notify.queue(registration, MessageKind.LINK, now, payload={"token": token})
 
 
 def promote_waitlisted(event, now):
@@ -286,6 +304,7 @@ def promote_waitlisted(event, now):
             free -= registration.party_size
             promoted.append(registration)
     db.session.flush()
+    notify.queue_promoted(promoted, now)
     return promoted
 
 

@@ -264,11 +264,15 @@ def test_every_public_form_refuses_a_post_without_csrf(app, client, db, event, r
         assert client.post(url, data=data).status_code == 422, url
     assert registration_service.find_by_token(registered.token).status == RegistrationStatus.CONFIRMED
     assert db.session.execute(select(func.count()).select_from(Decline)).scalar_one() == 0
-    # and the table is complete: every POST route of the public blueprint is listed above
+    # and the table is complete: every POST route of the public blueprint is
+    # listed above, but for the two that a form cannot reach: the signed
+    # unsubscribe link (mail clients post it with no page) and the SMS
+    # provider's webhook (checked by its signature).
     post_rules = {rule.rule for rule in app.url_map.iter_rules()
                   if "POST" in rule.methods and rule.endpoint.startswith("public.")}
     assert post_rules == {"/events/<int:event_id>/register", "/events/<int:event_id>/decline",
-                          "/r/<token>/edit", "/r/<token>/cancel"}
+                          "/r/<token>/edit", "/r/<token>/cancel",
+                          "/unsubscribe/<token>", "/sms/inbound"}
 
 
 def test_markup_in_any_script_is_shown_escaped(client, db, event):

@@ -1,0 +1,119 @@
+"""A message from the outbox, as the family reads it: in their language,
+whoever caused it to be sent."""
+from dataclasses import dataclass
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext as _, lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..i18n import format_day, format_moment, format_time_range
+from ..models import MessageKind
+from ..public.calendar import registration_calendar
+from ..public.presenters import need_sentences
+
+SUBJECTS = {
+    MessageKind.CONFIRMATION: _l("You are registered: %(title)s"),
+    MessageKind.WAITLISTED: _l("You are on the waitlist: %(title)s"),
+    MessageKind.PROMOTED: _l("Good news, there is a place for your family: %(title)s"),
+    MessageKind.REMINDER: _l("Reminder: %(title)s"),
+    MessageKind.CHANGED: _l("New time or place: %(title)s"),
+    MessageKind.CANCELLED: _l("Cancelled: %(title)s"),
+    MessageKind.LINK: _l("Your registration link: %(title)s"),
+}
+LEADS = {
+    MessageKind.CONFIRMATION: _l("Thank you for registering. We look forward to seeing you!"),
+    MessageKind.WAITLISTED: _l("The event is full right now, so your family is on the waitlist. We will write to you as soon as there is a place."),
+    MessageKind.PROMOTED: _l("A place opened up, and it is now your family's. We look forward to seeing you!"),
+    MessageKind.REMINDER: _l("We look forward to seeing you soon."),
+    MessageKind.CHANGED: _l("The event has a new time or place. Here are the details now."),
+    MessageKind.CANCELLED: _l("We are sorry: this event is cancelled. We hope to see you at another event soon."),
+    MessageKind.LINK: _l("Here is the link to your registration again."),
+}
+SMS = {
+    MessageKind.CONFIRMATION: _l("%(school)s: you are registered for %(title)s, %(when)s. Check-in code %(code)s. See or change: %(link)s"),
+    MessageKind.WAITLISTED: _l("%(school)s: %(title)s is full, so you are on the waitlist. We will text you when there is a place. Your link: %(link)s"),
+    MessageKind.PROMOTED: _l("%(school)s: good news, your family now has a place at %(title)s, %(when)s. Check-in code %(code)s."),
+    MessageKind.REMINDER: _l("%(school)s: reminder, %(title)s is %(when)s at %(place)s. Check-in code %(code)s."),
+    MessageKind.CHANGED: _l("%(school)s: %(title)s has changed. Now: %(when)s at %(place)s."),
+    MessageKind.CANCELLED: _l("%(school)s: sorry, %(title)s on %(when)s is cancelled."),
+    MessageKind.LINK: _l("%(school)s: your link for %(title)s: %(link)s"),
+}
+WITH_CALENDAR = {MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.CHANGED}
+FIRST_TEXTS = {MessageKind.CONFIRMATION, MessageKind.WAITLISTED}
+
+
+@dataclass
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    sms: str
+    ics: bytes | None = None
+    unsubscribe_url: str | None = None
+
+
+def _serializer():
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(channel, address):
+    return _serializer().dumps([channel, address])
+
+
+def read_unsubscribe_token(token):
+    try:
+        channel, address = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return channel, address
+
+
+def public_url(path):
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def render(message):
+    """Subject, text, HTML, SMS text and calendar file for an outbox row,
+    in the language of the registration."""
+    registration = message.registration
+    event = registration.event
+    school = event.school
+    tz = school.tz
+    with force_locale(message.language):
+        text, _fallback = event.text_for(message.language)
+        title = text.title if text else ""
+        token = (message.payload or {}).get("token")
+        link = public_url(f"/r/{token}") if token else None
+        when = format_moment(event.starts_at, tz, message.language)
+        unsubscribe = public_url(f"/unsubscribe/{unsubscribe_token(message.channel, message.recipient)}")
+        campaign = message.campaign
+        if message.kind == MessageKind.ORGANIZER:
+            texts = campaign.texts
+            chosen = texts.get(message.language) or texts[event.default_language]
+            subject, lead = chosen["subject"], chosen["body"]
+            sms = _("%(school)s: %(message)s", school=school.name, message=chosen["body"])
+        else:
+            subject = str(SUBJECTS[message.kind]) % {"title": title}
+            lead = str(LEADS[message.kind])
+            sms = str(SMS[message.kind]) % {
+                "school": school.name, "title": title, "when": when, "place": event.location,
+                "code": registration.checkin_code, "link": link or "",
+            }
+        if message.kind in FIRST_TEXTS or message.kind == MessageKind.ORGANIZER:
+            sms += " " + _("Reply STOP to stop messages.")
+        context = dict(
+            message=message, registration=registration, event=event, school=school, title=title,
+            lead=lead, link=link, unsubscribe_url=unsubscribe,
+            day=format_day(event.starts_at, tz, message.language),
+            time_range=format_time_range(event.starts_at, event.ends_at, tz, message.language),
+            needs=need_sentences(registration) if message.kind != MessageKind.CANCELLED else [],
+            show_code=message.kind not in (MessageKind.CANCELLED, MessageKind.WAITLISTED),
+            language=message.language,
+        )
+        text_body = render_template("messages/email.txt", **context)
+        html_body = render_template("messages/email.html", **context)
+        ics = None
+        if message.kind in WITH_CALENDAR and message.channel == "email":
+            ics = registration_calendar(registration, message.language, link)
+    return Rendered(subject=subject, text=text_body, html=html_body, sms=sms, ics=ics,
+                    unsubscribe_url=unsubscribe)
