@@ -55,6 +55,7 @@ def create_app(config_object=Config, **overrides):
 def _install_page_helpers(app):
     from .i18n import current_language, format_moment, language_name, text_direction
     from .public.presenters import need_sentences
+    from .services.contact import display_phone
     from .messages import (
         DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, MESSAGE_KIND_NAMES, MESSAGE_STATUS_NAMES,
         NEED_NAMES, ROLE_NAMES, STATUS_NAMES,
@@ -81,6 +82,7 @@ def _install_page_helpers(app):
 
     app.add_template_global(language_name)
     app.add_template_global(need_sentences)
+    app.add_template_filter(display_phone, "phone")
 
     @app.template_global()
     def format_staff_moment(utc_naive):

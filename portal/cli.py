@@ -55,6 +55,19 @@ def register_cli(app):
             db.session.remove()
             clock.sleep(interval)
 
+    @app.cli.command("anonymize-old")
+    @click.option("--days", type=int, default=None,
+                  help="Keep families' details this many days after an event ends (RETENTION_DAYS).")
+    def anonymize_old_command(days):
+        """Forget the names, contacts and needs of families of past events."""
+        from .models import utcnow
+        from .services.privacy import anonymize_older_than
+
+        days = days if days is not None else current_app.config["RETENTION_DAYS"]
+        count = anonymize_older_than(days, utcnow())
+        db.session.commit()
+        click.echo(f"Anonymized {count} registrations of events that ended more than {days} days ago.")
+
     @app.cli.command("demo-info")
     @click.option("--url", default="http://127.0.0.1:5000")
     def demo_info_command(url):

@@ -72,6 +72,8 @@ class Config:
     TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN")
     TWILIO_FROM = os.environ.get("TWILIO_FROM")  # a number, or a Messaging Service SID (MG...)
     TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "https://api.twilio.com")
+    # Families' details are kept this long after an event ends (flask anonymize-old).
+    RETENTION_DAYS = int(os.environ.get("RETENTION_DAYS", "365"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=10)  # a school day, then sign in again
     STAFF_IDLE_MINUTES = int(os.environ.get("STAFF_IDLE_MINUTES", "120"))

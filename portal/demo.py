@@ -148,14 +148,14 @@ FAMILIES = {
         FamilyDetails(name="Hodan Abdi", language="so", adults=1, children=4, phone="+16125550147",
                       grades=["3", "K"], childcare_children=3, childcare_ages=[1, 4, 7],
                       interpreter_language="so", dietary="Halal"),
-        FamilyDetails(name="Omar Haddad", language="ar", adults=1, children=1, phone="6125550188",
+        FamilyDetails(name="Omar Haddad", language="ar", adults=1, children=1, phone="+16125550188",
                       grades=["3"], interpreter_language="ar"),
-        FamilyDetails(name="María González", language="es", adults=1, children=2, phone="6125550123",
+        FamilyDetails(name="María González", language="es", adults=1, children=2, phone="+16125550123",
                       grades=["3"], childcare_children=1, childcare_ages=[3], transportation_seats=3,
                       interpreter_language="es"),
     ],
     "k_breakfast": [
-        FamilyDetails(name="Nguyễn Thị Lan", language="vi", adults=1, children=2, phone="6125550199",
+        FamilyDetails(name="Nguyễn Thị Lan", language="vi", adults=1, children=2, phone="+16125550199",
                       grades=["K", "2"], interpreter_language="vi"),
         FamilyDetails(name="Sam Carter", language="en", adults=2, children=1, email="sam.carter@example.org",
                       grades=["K"], accessibility="Wheelchair space, please"),
@@ -233,7 +233,7 @@ def seed_demo(school):
             count += 1
     for index, (name, language, adults, children) in enumerate(LITERACY_FAMILIES):
         details = FamilyDetails(name=name, language=language, adults=adults, children=children,
-                                phone=f"61255502{index:02d}", grades=["1"])
+                                phone=f"+161255502{index:02d}", grades=["1"])
         register(events["literacy"].id, details, now)
         count += 1
     count += _past_events(events)
@@ -248,7 +248,7 @@ def _past_events(events):
         week_before = event.starts_at - timedelta(days=7)
         for index, (name, language, adults, children, grades, came) in enumerate(families):
             details = FamilyDetails(name=name, language=language, adults=adults, children=children,
-                                    phone=f"6125559{event.id % 10}{index:02d}", grades=grades)
+                                    phone=f"+16125559{event.id % 10}{index:02d}", grades=grades)
             registration = register(event.id, details, week_before).registration
             if came:
                 registration.attendance = Attendance.ATTENDED

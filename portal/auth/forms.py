@@ -33,3 +33,8 @@ class UserForm(PortalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.role.choices = choices(ROLE_NAMES.items())
+
+
+class ContactForm(PortalForm):
+    contact = TextField(_l("Phone number or email"), max_length=254,
+                        validators=[InputRequired(message=_l("Please enter a phone number or an email address."))])

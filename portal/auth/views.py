@@ -1,7 +1,8 @@
 """Staff sign-in, sign-out, one-time password links, and the admin's list of users."""
+import json
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -9,11 +10,11 @@ from ..extensions import db, limiter
 from ..forms import PortalForm
 from ..messages import error_message
 from ..models import User, utcnow
-from ..services import users as user_service
+from ..services import privacy, users as user_service
 from ..services.users import UserError
 from . import bp
 from .access import ADMINS, DOOR_STAFF, staff_required
-from .forms import LoginForm, SetPasswordForm, UserForm
+from .forms import ContactForm, LoginForm, SetPasswordForm, UserForm
 
 
 def _safe_next(target):
@@ -166,3 +167,20 @@ def reset_password(user_id):
     db.session.commit()
     return render_template("auth/password_link.html", user=user,
                            link=url_for("auth.set_password", token=token, _external=True), invited=False)
+
+
+@bp.route("/privacy", methods=["GET", "POST"])
+@staff_required(*ADMINS)
+def privacy_export():
+    """Everything held about one phone number or email, as a JSON file. The
+    contact travels in the POST body, never in a URL or a log."""
+    form = ContactForm()
+    if form.validate_on_submit():
+        record = privacy.export_contact(current_user.school_id, form.contact.data)
+        if record is None:
+            form.add_error("contact", _("Please enter a phone number or an email address."))
+        else:
+            return Response(json.dumps(record, ensure_ascii=False, indent=2), mimetype="application/json",
+                            headers={"Content-Disposition": 'attachment; filename="family-data.json"',
+                                     "Cache-Control": "no-store"})
+    return render_template("auth/privacy.html", form=form), 422 if request.method == "POST" else 200

@@ -11,7 +11,7 @@ from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
 from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
-from ..services import declines, events as event_service, notify, registration as registration_service
+from ..services import declines, events as event_service, notify, privacy, registration as registration_service
 from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
@@ -263,6 +263,23 @@ def manage_cancel(token):
     status = 422 if request.method == "POST" else 200
     return render_template("public/cancel.html", event=view, registration=registration,
                            token=token, form=form), status
+
+
+@bp.route("/r/<token>/delete", methods=["GET", "POST"])
+@limit_posts
+def manage_delete(token):
+    """The family erases their registration: their name, contact and needs
+    are forgotten; only anonymous counts stay for the school's reports."""
+    registration = _registration_or_404(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        privacy.erase_registration(registration, utcnow())
+        db.session.commit()
+        return render_template("public/deleted.html")
+    event = registration.event
+    view = event_view(event, current_language(), event_service.places_for([event])[event.id], utcnow())
+    return render_template("public/delete.html", event=view, token=token, form=form), \
+        422 if request.method == "POST" else 200
 
 
 # -- stopping messages ------------------------------------------------------------

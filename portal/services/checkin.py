@@ -219,7 +219,8 @@ class SearchQuery:
         text = (text or "").strip()[:200]
         digits = _digits(text) if text else None
         words = [] if digits else search_key(text).split()
-        email = text.lower() if text and " " not in text and ("@" in text or len(text) >= 3) else None
+        email = text.lower() if not digits and text and " " not in text and ("@" in text or len(text) >= 3) \
+            else None
         code = normalize_checkin_code(text) if looks_like_code(text) else None
         return cls(text, words, digits, email, code)
 

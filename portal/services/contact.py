@@ -7,10 +7,18 @@ PHONE_MIN_DIGITS = 7
 PHONE_MAX_DIGITS = 15  # E.164
 
 
+# Numbers written without a country code are taken to be in this one (the
+# North American plan: ten digits), so that "612 555 0123" and
+# "+1 612-555-0123" are the same family, and SMS providers get E.164.
+DEFAULT_COUNTRY_CODE = "1"
+NATIONAL_LENGTH = 10
+
+
 def normalize_phone(text):
-    """'(555) 201-3344' -> '5552013344', '+1 555 201 3344' -> '+15552013344'.
-    Digits in any script count (Arabic-Indic digits become 0-9).
-    Returns None when the text cannot be a phone number."""
+    """'(612) 555-0123' -> '+16125550123', '1 612 555 0123' -> '+16125550123',
+    '+52 55 1234 5678' -> '+525512345678'. Digits in any script count
+    (Arabic-Indic digits become 0-9). Returns None when the text cannot be a
+    phone number."""
     text = (text or "").strip()
     if not text:
         return None
@@ -19,7 +27,13 @@ def normalize_phone(text):
     digits = "".join(str(int(ch)) for ch in text if ch.isdigit())
     if not PHONE_MIN_DIGITS <= len(digits) <= PHONE_MAX_DIGITS:
         return None
-    return ("+" if text.startswith("+") else "") + digits
+    if text.startswith("+"):
+        return "+" + digits
+    if len(digits) == NATIONAL_LENGTH:
+        return f"+{DEFAULT_COUNTRY_CODE}{digits}"
+    if len(digits) == NATIONAL_LENGTH + len(DEFAULT_COUNTRY_CODE) and digits.startswith(DEFAULT_COUNTRY_CODE):
+        return "+" + digits
+    return digits
 
 
 def phone_last_digits(phone):
@@ -38,3 +52,13 @@ def search_key(text):
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().replace("đ", "d").split())
+
+
+def display_phone(phone):
+    """'+16125550123' -> '(612) 555-0123'; other numbers as stored."""
+    if not phone:
+        return ""
+    national = phone[1 + len(DEFAULT_COUNTRY_CODE):]
+    if phone.startswith("+" + DEFAULT_COUNTRY_CODE) and len(national) == NATIONAL_LENGTH:
+        return f"({national[:3]}) {national[3:6]}-{national[6:]}"
+    return phone

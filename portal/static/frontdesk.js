@@ -227,8 +227,10 @@
     listTitle.textContent = text ? fmt(S.results_for, { query: text }) : S.all_families;
     var more = entries.length > LIST_MAX;
     entries = entries.slice(0, LIST_MAX);
-    list.textContent = "";
-    entries.forEach(function (e) { list.appendChild(row(e)); });
+    keepingFocus(function () {
+      list.textContent = "";
+      entries.forEach(function (e) { list.appendChild(row(e)); });
+    });
     var note = !entries.length ? (text ? S.no_match : S.no_families) : more ? S.partial_list : "";
     if (listNote) { listNote.textContent = note; listNote.hidden = !note; }
     var pages = root.querySelector(".fd-pages");
@@ -238,6 +240,19 @@
   function refreshList() {
     if (!loaded) return;
     showList(localResults(input.value), input.value.trim());
+  }
+
+  function keepingFocus(draw) {
+    // Redrawing the list must not throw away the keyboard focus of someone using it.
+    var active = document.activeElement, where = null;
+    if (active && list.contains(active)) {
+      where = [active.closest("[data-id]").getAttribute("data-id"), active.tagName, active.className];
+    }
+    draw();
+    if (!where) return;
+    var again = list.querySelector('li[data-id="' + where[0] + '"] ' + where[1].toLowerCase() +
+      (where[2] ? "." + where[2].split(" ")[0] : ""));
+    (again || input).focus();
   }
 
   function searchAsYouType() {
@@ -423,6 +438,7 @@
   function flush() {
     if (flushing || !queue.length || signedOut || stale) { renderBanner(); return Promise.resolve(); }
     flushing = true;
+    renderBanner();
     var item = queue[0], request = itemRequest(item);
     return post(request[0], request[1]).then(function (result) {
       flushing = false;
@@ -474,7 +490,7 @@
     rebuild();
     renderCounts();
     refreshList();
-    renderBanner();
+    if (offline) renderBanner();
     flush();
   }
 

@@ -30,10 +30,42 @@ ACCESS = {
     "auth.edit_user": ("GET", "/staff/users/{organizer_id}",
                        dict(ADMINS_ONLY, other_school_organizer=FORBIDDEN)),
     "auth.reset_password": ("POST", "/staff/users/{frontdesk_id}/reset", ADMINS_ONLY),
+    "auth.privacy_export": ("GET", "/staff/privacy", ADMINS_ONLY),
     "organizer.events": ("GET", "/staff/events", ORGANIZERS_ANY_SCHOOL),
     "organizer.reports": ("GET", "/staff/reports", ORGANIZERS_ANY_SCHOOL),
+    "organizer.new_event": ("GET", "/staff/events/new", ORGANIZERS_ANY_SCHOOL),
+    "organizer.dashboard": ("GET", "/staff/events/{event_id}", ORGANIZERS_ONLY),
+    "organizer.edit_event": ("GET", "/staff/events/{event_id}/edit", ORGANIZERS_ONLY),
+    "organizer.roster": ("GET", "/staff/events/{event_id}/roster", ORGANIZERS_ONLY),
+    "organizer.needs_sheet": ("GET", "/staff/events/{event_id}/needs-sheet", ORGANIZERS_ONLY),
+    "organizer.export": ("GET", "/staff/events/{event_id}/registrations.csv", ORGANIZERS_ONLY),
+    "organizer.add_registration": ("GET", "/staff/events/{event_id}/registrations/new", ORGANIZERS_ONLY),
+    "organizer.edit_registration": ("GET", "/staff/events/{event_id}/registrations/{registration_id}",
+                                    ORGANIZERS_ONLY),
+    "organizer.change_status": ("POST", "/staff/events/{event_id}/status", ORGANIZERS_ONLY),  # no action: 400
+    "organizer.duplicate_event": ("POST", "/staff/events/{event_id}/duplicate", ORGANIZERS_ONLY),
+    "organizer.promote_registration": ("POST",
+                                       "/staff/events/{event_id}/registrations/{registration_id}/promote",
+                                       ORGANIZERS_ONLY),
     "frontdesk.today": ("GET", "/staff/checkin/", DOOR_STAFF_ANY_SCHOOL),
+    "frontdesk.event": ("GET", "/staff/checkin/events/{event_id}", DOOR_STAFF),
+    "frontdesk.family": ("GET", "/staff/checkin/events/{event_id}/registrations/{registration_id}", DOOR_STAFF),
+    "frontdesk.search_json": ("GET", "/staff/checkin/events/{event_id}/search.json?q=test", DOOR_STAFF),
+    "frontdesk.counts_json": ("GET", "/staff/checkin/events/{event_id}/counts.json", DOOR_STAFF),
+    "frontdesk.roster_json": ("GET", "/staff/checkin/events/{event_id}/roster.json", DOOR_STAFF),
+    "frontdesk.scan": ("POST", "/staff/checkin/events/{event_id}/scan", DOOR_STAFF),
+    "frontdesk.check_in": ("POST", "/staff/checkin/events/{event_id}/registrations/{registration_id}/checkin",
+                           DOOR_STAFF),
+    "frontdesk.admit": ("POST", "/staff/checkin/events/{event_id}/registrations/{registration_id}/admit",
+                        DOOR_STAFF),
+    "frontdesk.undo": ("POST", "/staff/checkin/events/{event_id}/registrations/{registration_id}/undo",
+                       DOOR_STAFF),
+    "frontdesk.walk_in": ("GET", "/staff/checkin/events/{event_id}/walk-in", DOOR_STAFF),
+    "frontdesk.no_shows": ("GET", "/staff/checkin/events/{event_id}/no-shows", DOOR_STAFF),
 }
+# Last, because it cancels the one registration the routes above work on.
+ACCESS["organizer.cancel_registration"] = (
+    "POST", "/staff/events/{event_id}/registrations/{registration_id}/cancel", ORGANIZERS_ONLY)
 # Routes anyone may open: sign-in, sign-out and the one-time password link.
 PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout", "auth.set_password"}
 

@@ -113,7 +113,7 @@ def test_register_confirms_and_lands_on_the_private_page(app, client, db, event)
     registration = registration_service.find_by_token(token)
     assert registration.status == RegistrationStatus.CONFIRMED
     assert (registration.adults, registration.children, registration.grades) == (1, 2, ["K", "3"])
-    assert registration.phone == "6125550123"
+    assert registration.phone == "+16125550123"
     assert {need.kind for need in registration.needs} == {"childcare", "interpreter"}
 
     page = client.get(f"/r/{token}")
@@ -259,6 +259,7 @@ def test_every_public_form_refuses_a_post_without_csrf(app, client, db, event, r
         f"/events/{event.id}/decline": {"reason": "work"},
         f"/r/{registered.token}/edit": registration_data(),
         f"/r/{registered.token}/cancel": {},
+        f"/r/{registered.token}/delete": {},
     }
     for url, data in posts.items():
         assert client.post(url, data=data).status_code == 422, url
@@ -271,7 +272,7 @@ def test_every_public_form_refuses_a_post_without_csrf(app, client, db, event, r
     post_rules = {rule.rule for rule in app.url_map.iter_rules()
                   if "POST" in rule.methods and rule.endpoint.startswith("public.")}
     assert post_rules == {"/events/<int:event_id>/register", "/events/<int:event_id>/decline",
-                          "/r/<token>/edit", "/r/<token>/cancel",
+                          "/r/<token>/edit", "/r/<token>/cancel", "/r/<token>/delete",
                           "/unsubscribe/<token>", "/sms/inbound"}
 
 

@@ -1,0 +1,134 @@
+"""What a family can erase, what the portal forgets on its own, and what an
+admin can export about one person."""
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from ..database import lock_row
+from ..extensions import db
+from ..models import (
+    CheckIn, Event, Need, OutboxMessage, Registration, RegistrationStatus, Suppression,
+)
+from .contact import normalize_email, normalize_phone
+from .registration import promote_waitlisted
+from .tokens import hash_token, new_manage_token
+
+ERASED_NAME = ""
+
+
+def erase_registration(registration, now):
+    """Forget who the family is and what they asked for; keep the numbers
+    (party size, grades, language, attendance) that reports count. The
+    family's places go to the waitlist, and the manage link stops working."""
+    event = lock_row(Event, registration.event_id)
+    db.session.refresh(registration)
+    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
+    if registration.status != RegistrationStatus.CANCELLED:
+        registration.move_to(RegistrationStatus.CANCELLED, now)
+    _forget(registration)
+    db.session.flush()
+    if was_confirmed:
+        promote_waitlisted(event, now)
+
+
+def _forget(registration):
+    registration.name = ERASED_NAME
+    registration.search_name = ""
+    registration.email = None
+    registration.phone = None
+    registration.phone_last4 = ""
+    registration.note = ""
+    registration.submission_key = None
+    # A fresh random hash that no link matches.
+    registration.token_hash = hash_token(new_manage_token())
+    db.session.execute(Need.__table__.delete().where(Need.registration_id == registration.id))
+    db.session.execute(
+        OutboxMessage.__table__.update().where(OutboxMessage.registration_id == registration.id)
+        .values(recipient="", payload={})
+    )
+    db.session.expire(registration, ["needs"])
+
+
+def anonymize_older_than(days, now):
+    """Forget the families of events that ended more than `days` ago. Returns
+    how many registrations were anonymized."""
+    cutoff = now - timedelta(days=days)
+    registrations = db.session.execute(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Event.ends_at < cutoff, or_(Registration.email.is_not(None), Registration.phone.is_not(None),
+                                           Registration.name != ERASED_NAME))
+    ).scalars().all()
+    for registration in registrations:
+        _forget(registration)
+    db.session.flush()
+    return len(registrations)
+
+
+def export_contact(school_id, contact):
+    """Everything held about the person with this phone or email, at one school."""
+    email, phone = normalize_email(contact), normalize_phone(contact)
+    matches = []
+    if email and "@" in email:
+        matches.append(Registration.email == email)
+    if phone:
+        matches.append(Registration.phone == phone)
+    if not matches:
+        return None
+    registrations = db.session.execute(
+        select(Registration).join(Event, Event.id == Registration.event_id)
+        .where(Event.school_id == school_id, or_(*matches)).order_by(Registration.created_at)
+    ).scalars().all()
+    addresses = [address for address in (email if email and "@" in email else None, phone) if address]
+    return {
+        "contact": contact,
+        "registrations": [_registration_record(registration) for registration in registrations],
+        "messages": [
+            {"kind": message.kind, "channel": message.channel, "to": message.recipient,
+             "language": message.language, "status": message.status,
+             "created_at": message.created_at.isoformat(), "sent_at": message.sent_at.isoformat()
+             if message.sent_at else None}
+            for message in db.session.execute(
+                select(OutboxMessage).where(OutboxMessage.registration_id.in_([r.id for r in registrations]))
+                .order_by(OutboxMessage.created_at)
+            ).scalars()
+        ],
+        "check_ins": [
+            {"registration_id": row.registration_id, "action": row.action, "adults": row.adults,
+             "children": row.children, "at": row.created_at.isoformat()}
+            for row in db.session.execute(
+                select(CheckIn).where(CheckIn.registration_id.in_([r.id for r in registrations]))
+            ).scalars()
+        ],
+        "stopped_messages": [
+            {"channel": row.channel, "address": row.address, "since": row.created_at.isoformat()}
+            for row in db.session.execute(
+                select(Suppression).where(Suppression.address.in_(addresses))
+            ).scalars()
+        ],
+    }
+
+
+def _registration_record(registration):
+    text, _fallback = registration.event.text_for(registration.language)
+    return {
+        "id": registration.id,
+        "event": {"id": registration.event_id, "title": text.title if text else "",
+                  "starts_at_utc": registration.event.starts_at.isoformat()},
+        "status": registration.status,
+        "name": registration.name,
+        "email": registration.email,
+        "phone": registration.phone,
+        "language": registration.language,
+        "contact_preference": registration.contact_preference,
+        "adults": registration.adults,
+        "children": registration.children,
+        "grades": registration.grades,
+        "note": registration.note,
+        "needs": [{"kind": need.kind, "quantity": need.quantity, "detail": need.detail}
+                  for need in registration.needs],
+        "source": registration.source,
+        "check_in_code": registration.checkin_code,
+        "attendance": registration.attendance,
+        "created_at": registration.created_at.isoformat(),
+        "updated_at": registration.updated_at.isoformat(),
+    }
