@@ -53,7 +53,11 @@ class Config:
     LANGUAGE_COOKIE = "lang"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    # Behind HTTPS (a https:// PUBLIC_BASE_URL) cookies travel only over HTTPS.
+    SESSION_COOKIE_SECURE = os.environ.get(
+        "SESSION_COOKIE_SECURE",
+        "1" if os.environ.get("PUBLIC_BASE_URL", "").startswith("https://") else "0",
+    ) == "1"
     WTF_CSRF_TIME_LIMIT = None  # a family may leave the form open for a while
     MAX_CONTENT_LENGTH = 64 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
