@@ -54,7 +54,7 @@ def create_app(config_object=Config, **overrides):
 
 def _install_page_helpers(app):
     from .i18n import current_language, format_moment, language_name, text_direction
-    from .public.presenters import need_sentences
+    from .presenters import need_sentences
     from .services.contact import display_phone
     from .messages import (
         DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, MESSAGE_KIND_NAMES, MESSAGE_STATUS_NAMES,

@@ -38,7 +38,7 @@ def register_cli(app):
     @app.cli.command("send-due")
     @click.option("--loop", is_flag=True, help="Keep running, one pass every --interval seconds.")
     @click.option("--interval", default=10, show_default=True)
-    @click.option("--batch", default=50, show_default=True)
+    @click.option("--batch", default=20, show_default=True)
     def send_due_command(loop, interval, batch):
         """Deliver due messages to families (and write due reminders first)."""
         import time as clock

@@ -52,6 +52,15 @@ def _ensure_sqlite_write_transaction(session):
     session.connection(execution_options={"sqlite_immediate": True})
 
 
+def begin_write():
+    """Start (or upgrade to) a transaction that may write. On SQLite a
+    transaction that read first and writes later fails at once when another
+    connection committed in between, so writers take the lock up front."""
+    session = db.session
+    if session.get_bind().dialect.name == "sqlite":
+        _ensure_sqlite_write_transaction(session)
+
+
 def lock_row(model, row_id):
     """Load a row for update: SELECT ... FOR UPDATE on PostgreSQL, the
     database write lock on SQLite. Returns None when the row does not exist."""

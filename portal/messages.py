@@ -1,6 +1,6 @@
 """Words for the codes that services raise, and for the names of things,
 in one place so that every page says them the same way."""
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 
 ERROR_MESSAGES = {
     "name_missing": _l("Please tell us your name."),
@@ -23,7 +23,7 @@ ERROR_MESSAGES = {
     "registration_closed": _l("Registration for this event is closed."),
     "event_closed": _l("This event is no longer taking answers."),
     "registration_cancelled": _l("This registration was cancelled, so it can no longer be changed."),
-    "edit_needs_waitlist": _l("Only %(places)s places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room."),
+    "edit_needs_waitlist": _l("There are not enough places left for your whole family. If you save, your family moves to the waitlist, and we will let you know when there is room."),
     "unknown_reason": _l("Please choose a reason from the list."),
     "csrf": _l("This page was open for a long time, so for your safety we could not send it. Please check your answers and send it again."),
     "number_invalid": _l("Please enter a whole number."),
@@ -48,7 +48,7 @@ ERROR_MESSAGES = {
     "deadline_after_start": _l("The registration deadline must be before the event starts."),
     "capacity_below_confirmed": _l("%(confirmed)s people are already confirmed, so the capacity cannot be lower than that. Cancel registrations first if you must."),
     "event_not_published": _l("This event is not published."),
-    "not_enough_places": _l("Only %(places)s places are left, not enough for this family. Raise the capacity first."),
+    "not_enough_places": _l("There are not enough places left for this family. Raise the capacity first."),
     "not_waitlisted": _l("This family is not on the waitlist."),
     "campaign_subject_missing": _l("Please write a subject in the school's main language."),
     "campaign_body_missing": _l("Please write the message in the school's main language."),
@@ -58,7 +58,22 @@ ERROR_MESSAGES = {
 }
 
 
+# Messages that state a number, said with the plural form it needs.
+COUNTED_MESSAGES = {
+    "edit_needs_waitlist": ("places", lambda n: ngettext(
+        "Only %(num)d place is left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
+        "Only %(num)d places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
+        n)),
+    "not_enough_places": ("places", lambda n: ngettext(
+        "Only %(num)d place is left, not enough for this family. Raise the capacity first.",
+        "Only %(num)d places are left, not enough for this family. Raise the capacity first.", n)),
+}
+
+
 def error_message(code, **params):
+    if code in COUNTED_MESSAGES and COUNTED_MESSAGES[code][0] in params:
+        key, say = COUNTED_MESSAGES[code]
+        return say(params[key])
     message = ERROR_MESSAGES.get(code, ERROR_MESSAGES["event_not_found"])
     return str(message) % params if params else str(message)
 
@@ -133,4 +148,10 @@ MESSAGE_STATUS_NAMES = {
     "sent": _l("Sent"),
     "failed": _l("Could not be delivered"),
     "suppressed": _l("Not sent: the family asked for no messages"),
+}
+
+SOURCE_NAMES = {
+    "online": _l("Online"),
+    "staff": _l("By staff"),
+    "walk_in": _l("Walk-in"),
 }

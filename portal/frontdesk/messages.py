@@ -19,7 +19,6 @@ DOOR_MESSAGES = {
     "nobody_arrived": _l("At least one person must have come. If nobody came, do not check the family in."),
     "client_key_invalid": _l("This request could not be matched. Please reload the page and try again."),
     "already_registered": _l("A family with this phone number is already registered for this event. Find them in the list to check them in."),
-    "duplicate_submission": _l("This walk-in is already registered."),
 }
 
 

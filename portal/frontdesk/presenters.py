@@ -140,6 +140,33 @@ def family_entry(registration, event, staff_name=None):
     )
 
 
+def script_entry(registration, event, staff_name=None):
+    """One family as the page's script keeps it (in memory and in
+    localStorage, so a list of 5,000 must stay small): no empty fields and
+    nothing the script words itself from its own translated tables (how
+    many came, the state, the link)."""
+    attended = registration.attendance == Attendance.ATTENDED
+    entry = dict(id=registration.id, name=registration.name, code=registration.checkin_code,
+                 search=registration.search_name or "", status=registration.status,
+                 adults=registration.adults, children=registration.children)
+    optional = dict(
+        last4=registration.phone_last4, email=registration.email, note=registration.note,
+        attendance=None if registration.attendance == Attendance.UNKNOWN else registration.attendance,
+        source=None if registration.source == "online" else registration.source,
+        needs=need_lines(registration) if registration.needs else None,
+    )
+    if attended:
+        optional.update(
+            arrived_adults=registration.arrived_adults or 0, arrived_children=registration.arrived_children or 0,
+            checked_in_time=local_time(registration.checked_in_at, event.school.tz), checked_in_by=staff_name,
+        )
+        todo = need_lines(registration, registration.arrived_children or 0) if registration.needs else None
+        if todo != optional["needs"]:
+            optional["todo"] = todo or []
+    entry.update({key: value for key, value in optional.items() if value})
+    return entry
+
+
 def counts_dict(counts):
     return counts.as_dict()
 
@@ -209,6 +236,7 @@ def script_strings(event):
         already=_("%(name)s was already checked in at %(time)s by %(staff)s."),
         already_no_staff=_("%(name)s was already checked in at %(time)s."),
         checked_in_at=_("Checked in at %(time)s by %(name)s"),
+        checked_in_at_no_staff=_("Checked in at %(time)s"),
         undone=_("The check-in of %(name)s is undone."),
         admitted=_("%(name)s is admitted from the waitlist and checked in."),
         walked_in=_("%(name)s is registered as a walk-in and checked in."),
@@ -230,9 +258,8 @@ def script_strings(event):
         sign_in=_("Sign in again"),
         reload=_("This page is out of date. Reload it to send what is waiting; it stays saved on this device."),
         not_sent=_("Not sent: %(name)s. %(reason)s"),
-        queued=_("Saved on this device. It will be sent when the connection returns."),
         error=_("Something went wrong. Please try again."),
-        name_missing=door_message("name_missing"),
+        name_missing=_("Please enter the family's name."),
         number_invalid=door_message("number_invalid"),
         childcare_too_many=_("Childcare can be for at most the number of children who came."),
         adults=[ngettext("%(num)d adult", "%(num)d adults", n) for n in range(0, MAX_ADULTS + 1)],

@@ -22,7 +22,7 @@ from .forms import ArrivedForm, ClientKeyForm, WalkInForm, door_form, json_body
 from .messages import door_message
 from .presenters import (
     counts_dict, door_event, family_entry, other_event_text, outcome_text, over_capacity_text,
-    script_strings,
+    script_entry, script_strings,
 )
 
 PER_PAGE = 100
@@ -65,9 +65,9 @@ def _entry(registration, event, checkin=None):
     return family_entry(registration, event, name)
 
 
-def _entries(registrations, event):
+def _entries(registrations, event, present=family_entry):
     names = service.check_in_staff(event.id, [registration.id for registration in registrations])
-    return [family_entry(registration, event, names.get(registration.id)) for registration in registrations]
+    return [present(registration, event, names.get(registration.id)) for registration in registrations]
 
 
 def _error_message(error, event=None):
@@ -83,7 +83,7 @@ def _json_error(error, event=None, status=422):
 
 
 def _form_errors_json(form):
-    errors = {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+    errors = {form[name].name: [str(message) for message in messages] for name, messages in form.errors.items()}
     first = next(iter(errors.values()))[0] if errors else _("Please check the answers marked below.")
     return jsonify(ok=False, code="invalid", errors=errors, message=first), 422
 
@@ -97,7 +97,7 @@ def _result_json(result, event):
         replayed=result.replayed,
         message=outcome_text(result, event.school.tz, staff_name),
         warning=over_capacity_text(counts) if result.over_capacity else None,
-        registration=family_entry(result.registration, event, staff_name),
+        registration=script_entry(result.registration, event, staff_name),
         counts=counts_dict(counts),
     )
 
@@ -122,6 +122,13 @@ def _screen(event, now):
         strings=script_strings(event),
         walk_in_form=WalkInForm(event, meta={"csrf": False}, formdata=None),
     )
+
+
+@bp.after_request
+def keep_out_of_caches(response):
+    """Families' names and needs: never kept by a shared browser's cache."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.errorhandler(CSRFError)
@@ -216,7 +223,7 @@ def scan(event_id):
 
 def _search_json(event, text, outcome=None):
     results = service.search(event.id, text)
-    payload = dict(query=text, registrations=_entries(results.registrations, event), more=results.more)
+    payload = dict(query=text, registrations=_entries(results.registrations, event, script_entry), more=results.more)
     if outcome:
         payload.update(ok=True, outcome=outcome)
     return jsonify(payload)
@@ -246,14 +253,12 @@ def roster_json(event_id):
     since = _parse_since(request.args.get("since"))
     stamp = service.changes_stamp(event.id)
     registrations = service.roster(event.id, changed_since=since)
-    response = jsonify(
+    return jsonify(
         event_id=event.id, full=since is None, stamp=stamp, now=now.isoformat(),
         door_open=service.door_open(event, now),
         counts=counts_dict(service.event_counts(event)),
-        registrations=_entries(registrations, event),
+        registrations=_entries(registrations, event, script_entry),
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _parse_since(text):

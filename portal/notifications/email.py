@@ -27,7 +27,7 @@ def build_email(sender, to, rendered, unsubscribe_url=None):
     message.add_alternative(rendered.html, subtype="html")
     if rendered.ics:
         message.add_attachment(rendered.ics, maintype="text", subtype="calendar",
-                               filename="event.ics", params={"method": "PUBLISH"})
+                               filename="event.ics", params={"method": "PUBLISH", "charset": "utf-8"})
     return message
 
 

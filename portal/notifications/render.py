@@ -8,8 +8,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..i18n import format_day, format_moment, format_time_range
 from ..models import MessageKind
-from ..public.calendar import registration_calendar
-from ..public.presenters import need_sentences
+from ..calendar import registration_calendar
+from ..presenters import need_sentences
 
 SUBJECTS = {
     MessageKind.CONFIRMATION: _l("You are registered: %(title)s"),
@@ -101,6 +101,9 @@ def render(message):
             }
         if message.kind in FIRST_TEXTS or message.kind == MessageKind.ORGANIZER:
             sms += " " + _("Reply STOP to stop messages.")
+        # Date formats put no-break spaces before AM/PM; a plain space keeps
+        # an English text in the 160-character GSM alphabet.
+        sms = sms.replace("\u202f", " ").replace("\u00a0", " ")
         context = dict(
             message=message, registration=registration, event=event, school=school, title=title,
             lead=lead, link=link, unsubscribe_url=unsubscribe,

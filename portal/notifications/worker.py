@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import or_, select, update
 
+from ..database import begin_write
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage, utcnow
 from ..services import notify
@@ -14,8 +15,11 @@ from .render import render
 from .sms import SmsError, segments, sms_provider
 
 log = logging.getLogger(__name__)
-# A claim older than this belongs to a worker that died mid-send.
-STALE_CLAIM = timedelta(minutes=10)
+# A claim older than this belongs to a worker that died mid-send. A batch of
+# BATCH messages, each allowed about 15 seconds by a slow server, ends well
+# before it.
+STALE_CLAIM = timedelta(minutes=30)
+BATCH = 20
 
 
 def backoff(attempts):
@@ -32,8 +36,7 @@ def claim_due(now, limit):
               (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.claimed_at < now - STALE_CLAIM))
     )
     session = db.session
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection(execution_options={"sqlite_immediate": True})
+    begin_write()
     ids = session.execute(
         select(OutboxMessage.id).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit).with_for_update(skip_locked=True)
@@ -62,23 +65,20 @@ def _deliver(message, config, senders):
 def deliver(message_id, senders, now):
     message = db.session.get(OutboxMessage, message_id)
     config = current_app.config
+    failure = None
     try:
-        if message.registration is None:
+        if message.registration is None or not message.recipient:
             status, provider_id, parts = MessageStatus.SUPPRESSED, "", 0  # the family's data was erased
         else:
             status, provider_id, parts = _deliver(message, config, senders)
     except (EmailError, SmsError) as error:
-        message.attempts += 1
-        message.last_error = str(error)[:500]
-        if error.permanent or message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
-            message.status = MessageStatus.FAILED
-            log.warning("message %s failed for good: %s", message.id, error)
-        else:
-            message.status = MessageStatus.PENDING
-            message.next_attempt_at = now + backoff(message.attempts)
-        message.claimed_at = None
-        db.session.commit()
-        return message.status
+        failure = error
+    # What was read to render the message is stale now: record the outcome
+    # in a fresh write transaction.
+    db.session.rollback()
+    begin_write()
+    if failure is not None:
+        return _record_failure(message, failure, config, now)
     message.status, message.provider_id, message.segments = status, provider_id[:100], parts
     message.attempts += 1
     message.sent_at = now if status == MessageStatus.SENT else None
@@ -90,12 +90,28 @@ def deliver(message_id, senders, now):
     return status
 
 
-def send_due(batch=50, now=None, senders=None):
+def _record_failure(message, error, config, now):
+    message.attempts += 1
+    message.last_error = str(error)[:500]
+    if error.permanent or message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
+        message.status = MessageStatus.FAILED
+        log.warning("message %s (%s) failed for good after %s attempts", message.id, message.channel,
+                    message.attempts)
+    else:
+        message.status = MessageStatus.PENDING
+        message.next_attempt_at = now + backoff(message.attempts)
+    message.claimed_at = None
+    db.session.commit()
+    return message.status
+
+
+def send_due(batch=BATCH, now=None, senders=None):
     """One pass: schedule reminders, then deliver what is due. Returns a
     count per outcome."""
     config = current_app.config
     senders = senders or {"email": email_sender(config), "sms": sms_provider(config)}
     now = now or utcnow()
+    begin_write()
     notify.schedule_reminders(now)
     db.session.commit()
     outcome = {}

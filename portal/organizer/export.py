@@ -5,7 +5,8 @@ import io
 from flask_babel import gettext as _
 
 from ..i18n import format_moment, language_name
-from ..messages import GRADE_NAMES, STATUS_NAMES
+from ..messages import GRADE_NAMES, SOURCE_NAMES, STATUS_NAMES
+from ..services.contact import display_phone
 
 # A cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,7 +35,7 @@ def registrations_csv(event, registrations):
             STATUS_NAMES.get(registration.status, registration.status),
             registration.adults,
             registration.children,
-            registration.phone or "",
+            display_phone(registration.phone),
             registration.email or "",
             language_name(registration.language),
             ", ".join(str(GRADE_NAMES[grade]) for grade in registration.grades),
@@ -47,6 +48,6 @@ def registrations_csv(event, registrations):
             registration.note,
             registration.checkin_code,
             format_moment(registration.created_at, tz),
-            registration.source,
+            SOURCE_NAMES.get(registration.source, registration.source),
         ]])
     return out.getvalue()

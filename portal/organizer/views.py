@@ -15,7 +15,7 @@ from ..models import (
     Campaign, Event, EventStatus, MessageKind, OutboxMessage, Registration, RegistrationStatus, Source, utcnow,
 )
 from ..public.forms import registration_form
-from ..public.presenters import event_view
+from ..presenters import event_view
 from ..notifications.render import render
 from ..notifications.sms import segments
 from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
@@ -25,6 +25,10 @@ from ..services.reports import school_report
 from . import bp
 from .export import registrations_csv
 from .forms import add_service_error, campaign_form, event_form
+
+
+def promoted_message(count):
+    return ngettext("%(num)d waiting family now has a place.", "%(num)d waiting families now have a place.", count)
 
 
 def _local(event_or_school):
@@ -88,7 +92,7 @@ def edit_event(event_id):
             db.session.commit()
             flash(_("Saved."), "success")
             if change.promoted:
-                flash(_("%(num)s waiting families now have a place.", num=len(change.promoted)), "success")
+                flash(promoted_message(len(change.promoted)), "success")
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/event_form.html", form=form, event=event,
                            default_language=g.school.default_language), 422 if request.method == "POST" else 200
@@ -146,7 +150,6 @@ def event_dashboard(event_id):
         event=_view(event),
         counts=planning.counts(event.id),
         needs=planning.needs_summary(event),
-        waitlist_needs=planning.needs_summary(event, RegistrationStatus.WAITLISTED),
         reasons=planning.decline_reasons(event.id),
         notes=planning.decline_notes(event.id),
         rows=planning.registrations(event.id, **filters),
@@ -174,15 +177,20 @@ def add_registration(event_id):
                              formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            registration_service.register(event.id, form.details(), utcnow(), source=Source.STAFF,
-                                          submission_key=form.submission_key.data or None,
-                                          enforce_deadline=False)
+            registered = registration_service.register(event.id, form.details(), utcnow(), source=Source.STAFF,
+                                                       submission_key=form.submission_key.data or None,
+                                                       enforce_deadline=False)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error_message(error.code, **_message_params(error)))
         else:
             db.session.commit()
-            flash(_("The family is registered."), "success")
+            registration = registered.registration
+            if registration.status == RegistrationStatus.CONFIRMED:
+                flash(_("The family is registered."), "success")
+            else:
+                flash(_("The event is full, so the family is on the waitlist: number %(position)s in line.",
+                        position=registration_service.waitlist_position(registration)), "warning")
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/registration_form.html", form=form, event=_view(event),
                            registration=None), 422 if request.method == "POST" else 200
@@ -224,7 +232,7 @@ def cancel_registration(event_id, registration_id):
     db.session.commit()
     flash(_("The registration is cancelled."), "success")
     if promoted:
-        flash(_("%(num)s waiting families now have a place.", num=len(promoted)), "success")
+        flash(promoted_message(len(promoted)), "success")
     return redirect(url_for("organizer.dashboard", event_id=event.id))
 
 
@@ -250,8 +258,7 @@ def roster(event_id):
     event = school_event_or_404(event_id)
     rows = planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name")
     return render_template("organizer/roster.html", event=_view(event), rows=rows,
-                           waiting=planning.registrations(event.id, status=RegistrationStatus.WAITLISTED,
-                                                           sort="oldest"))
+                           waiting=registration_service.waitlist(event.id))
 
 
 @bp.get("/events/<int:event_id>/needs-sheet")
@@ -313,13 +320,15 @@ def new_message(event_id):
                 return redirect(url_for("organizer.dashboard", event_id=event.id))
             written = campaigns.check_texts(form.texts(), event.default_language)
             recipients = campaigns.audience(event.id, **form.audience())
+            if not recipients:
+                raise DomainError("campaign_no_recipients")
             previews = _previews(event, written, recipients)
         except DomainError as error:
             db.session.rollback()
             add_service_error(form, error)
     return render_template("organizer/message_form.html", form=form, event=_view(event), previews=previews,
                            recipients=recipients, default_language=g.school.default_language), \
-        422 if request.method == "POST" and form.errors else 200
+        422 if request.method == "POST" and (form.errors or form.page_errors) else 200
 
 
 def _previews(event, written, recipients):

@@ -16,9 +16,9 @@ from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
 from . import bp
-from .calendar import registration_calendar
+from ..calendar import registration_calendar
 from .forms import ConfirmForm, DeclineForm, registration_form
-from .presenters import event_view, qr_svg
+from ..presenters import event_view, qr_svg
 
 REMEMBERED_TOKENS = 20
 

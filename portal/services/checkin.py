@@ -219,8 +219,8 @@ class SearchQuery:
         text = (text or "").strip()[:200]
         digits = _digits(text) if text else None
         words = [] if digits else search_key(text).split()
-        email = text.lower() if not digits and text and " " not in text and ("@" in text or len(text) >= 3) \
-            else None
+        # An email, or the start of one ("maria.g", "mgarcia@"); a plain name is searched as a name.
+        email = text.lower() if not digits and " " not in text and ("@" in text or "." in text) else None
         code = normalize_checkin_code(text) if looks_like_code(text) else None
         return cls(text, words, digits, email, code)
 
@@ -280,9 +280,15 @@ def search(event_id, text, limit=SEARCH_LIMIT):
     condition = query.condition()
     if condition is None:
         return SearchResults(query, [], False)
-    statement = select(Registration).where(
-        Registration.event_id == event_id, Registration.status != RegistrationStatus.CANCELLED, condition,
-    )
+    live = (Registration.event_id == event_id, Registration.status != RegistrationStatus.CANCELLED)
+    if query.code:
+        # A scanned code: one look-up in the unique index answers it.
+        exact = db.session.execute(
+            select(Registration).where(Registration.checkin_code == query.code, *live)
+        ).scalar_one_or_none()
+        if exact is not None:
+            return SearchResults(query, [exact], False)
+    statement = select(Registration).where(*live, condition)
     order = [case((Registration.status == RegistrationStatus.CONFIRMED, 0), else_=1)]
     rank = query.rank()
     if rank is not None:

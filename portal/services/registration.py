@@ -293,7 +293,11 @@ def resend_manage_link(registration_id, now):
 
 def promote_waitlisted(event, now):
     """Fill free places from the waitlist in order. A party larger than the
-    places left keeps its place in line while a later party that fits goes in."""
+    places left keeps its place in line while a later party that fits goes in.
+    Only for a published event still to come: nobody is promoted into a
+    cancelled or past event."""
+    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
+        return []
     free = event.capacity - confirmed_people(event.id)
     promoted = []
     for registration in waitlist(event.id):
@@ -353,6 +357,10 @@ def promote_by_hand(registration_id, now):
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.WAITLISTED:
         raise RegistrationError("not_waitlisted")
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationError("event_cancelled")
+    if event.starts_at <= now:
+        raise RegistrationError("event_past")
     places = event.capacity - confirmed_people(event.id)
     if registration.party_size > places:
         raise RegistrationError("not_enough_places", places=max(places, 0))

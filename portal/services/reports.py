@@ -57,7 +57,6 @@ def school_report(school, start, end, now):
                 report.events_upcoming += 1
 
     events = select(Event.id).where(in_window, Event.status == EventStatus.PUBLISHED)
-    active = (Registration.event_id.in_(events)) & (Registration.status != RegistrationStatus.CANCELLED)
     confirmed = (Registration.event_id.in_(events)) & (Registration.status == RegistrationStatus.CONFIRMED)
 
     report.families, report.people = db.session.execute(
@@ -90,18 +89,19 @@ def school_report(school, start, end, now):
         report.expected_families_recorded = expected
         report.attended_families, report.attended_people = attended, attended_people
 
+    # Reach counts the families registered (confirmed), like the totals above.
     grade_counts = db.session.execute(
         select(*[func.coalesce(func.sum(case((Registration.grades.op("&")(GRADE_BIT[grade]) != 0, 1), else_=0)), 0)
-                 for grade in GRADES]).where(active)
+                 for grade in GRADES]).where(confirmed)
     ).one()
     report.by_grade = [(grade, number) for grade, number in zip(GRADES, grade_counts)]
     report.by_language = db.session.execute(
-        select(Registration.language, func.count()).where(active)
+        select(Registration.language, func.count()).where(confirmed)
         .group_by(Registration.language).order_by(func.count().desc(), Registration.language)
     ).all()
     report.needs = db.session.execute(
         select(Need.kind, func.count(func.distinct(Need.registration_id)))
-        .join(Registration, Registration.id == Need.registration_id).where(active)
+        .join(Registration, Registration.id == Need.registration_id).where(confirmed)
         .group_by(Need.kind).order_by(func.count(func.distinct(Need.registration_id)).desc(), Need.kind)
     ).all()
     report.reasons = db.session.execute(

@@ -22,11 +22,20 @@
   var POLL_MS = 5000, IDLE_MS = 60 * 60 * 1000, LIST_MAX = 200, ALPHABET = /^[ACDEFGHJKMNPQRTUVWXY34679]{6}$/;
 
   var $ = function (id) { return document.getElementById(id); };
-  var input = $("fd-q"), form = $("fd-search"), list = $("fd-list"), panelSlot = $("fd-panel");
-  var message = $("fd-message"), banner = $("fd-banner"), listTitle = $("fd-list-title"), listNote = $("fd-list-note");
+  var input = $("fd-q"), form = $("fd-search"), panelSlot = $("fd-panel"), message = $("fd-message");
+  var banner = $("fd-banner");
+  if (!$("fd-list")) {
+    // A family's own page has no list: the script adds one, under the family.
+    panelSlot.parentNode.insertBefore(el("section", { "class": "fd-families", "aria-labelledby": "fd-list-title" }, [
+      el("h2", { id: "fd-list-title" }), el("p", { id: "fd-list-note", "class": "hint", hidden: true }),
+      el("ul", { id: "fd-list", "class": "fd-list" }),
+    ]), panelSlot.nextSibling);
+  }
+  var list = $("fd-list"), listTitle = $("fd-list-title"), listNote = $("fd-list-note");
 
   var families = {};          // id -> entry, as the server describes it (plus what is queued)
   var serverCopy = {};        // id -> the server's last word, without what is queued
+  var stored = {};            // id -> the same, as the server sent it (small), for localStorage
   var capacity = null, stamp = null, since = null, loaded = false;
   var queue = load("queue") || [];
   var offline = !navigator.onLine, signedOut = false, stale = false, flushing = false;
@@ -105,10 +114,35 @@
   // -- the list held in memory ---------------------------------------------------------
   function isTemporary(id) { return String(id).indexOf("new-") === 0; }
 
+  // The server sends each family without empty fields or words the page can
+  // make itself; fill those in, in the page's language.
+  function normalize(e) {
+    e.last4 = e.last4 || ""; e.email = e.email || ""; e.note = e.note || "";
+    e.attendance = e.attendance || "unknown"; e.source = e.source || "online"; e.needs = e.needs || [];
+    e.url = isTemporary(e.id) ? "" : base + "/registrations/" + e.id;
+    e.party = party(e.adults, e.children);
+    return describe(e);
+  }
+
+  function describe(e) {
+    var attended = e.attendance === "attended";
+    e.arrived = attended ? party(e.arrived_adults || 0, e.arrived_children || 0) : "";
+    if (!attended || !e.todo) e.todo = e.needs;
+    e.state = e.status === "waitlisted" ? S.waitlisted
+      : attended ? fmt(e.checked_in_by ? S.checked_in_at : S.checked_in_at_no_staff,
+        { time: e.checked_in_time || "", name: e.checked_in_by || "" })
+      : e.attendance === "no_show" ? S.no_show : "";
+    return e;
+  }
+
   function remember(entry) {
     if (!entry || entry.id === undefined) return;
-    if (entry.status === "cancelled") { delete serverCopy[entry.id]; delete families[entry.id]; return; }
-    serverCopy[entry.id] = entry;
+    if (entry.status === "cancelled") {
+      delete serverCopy[entry.id]; delete stored[entry.id]; delete families[entry.id];
+      return;
+    }
+    stored[entry.id] = entry;
+    serverCopy[entry.id] = normalize(Object.assign({}, entry));
   }
 
   function rebuild() {
@@ -120,7 +154,7 @@
 
   function persist() {
     save("roster", { saved: Date.now(), stamp: stamp, since: since, capacity: capacity,
-      families: Object.keys(serverCopy).map(function (id) { return serverCopy[id]; }) });
+      families: Object.keys(stored).map(function (id) { return stored[id]; }) });
   }
 
   function applyLocally(item) {
@@ -131,18 +165,16 @@
       entry.attendance = "attended";
       entry.arrived_adults = item.adults;
       entry.arrived_children = item.children;
-      entry.arrived = party(item.adults, item.children);
       entry.checked_in_time = item.time;
       entry.checked_in_by = staffName;
-      entry.state = fmt(S.checked_in_at, { time: item.time, name: staffName });
-      entry.todo = entry.needs;
+      entry.todo = null;
       entry.pending = true;
+      describe(entry);
     } else if (item.type === "undo") {
       if (!entry) return;
       entry.attendance = "unknown";
-      entry.arrived = "";
-      entry.state = "";
       entry.pending = true;
+      describe(entry);
     } else if (item.type === "walk_in") {
       families[item.id] = item.entry;
     }
@@ -167,8 +199,9 @@
     return c;
   }
 
-  function renderCounts(c) {
-    c = c || counts();
+  function renderCounts() {
+    if (!loaded) return;  // until the list is held here, the server's numbers stand
+    var c = counts();
     ["expected_families", "expected_people", "arrived_families", "arrived_people", "waitlisted_families",
       "walk_in_families", "no_show_families"].forEach(function (name) {
       var cell = $("fd-" + name.replace(/_/g, "-"));
@@ -190,7 +223,7 @@
       text: text,
       digits: digits,
       words: digits ? [] : fold(text).split(" ").filter(Boolean),
-      email: !digits && text.length >= 3 && text.indexOf(" ") < 0 ? text.toLowerCase() : null,
+      email: !digits && text.indexOf(" ") < 0 && /[@.]/.test(text) ? text.toLowerCase() : null,
       code: ALPHABET.test(c) ? c : null,
     };
   }
@@ -497,13 +530,14 @@
   function loadRoster(full) {
     var url = base + "/roster.json" + (full || !since ? "" : "?since=" + encodeURIComponent(since));
     return getJson(url).then(function (data) {
-      if (data.full) serverCopy = {};
+      if (data.full) { serverCopy = {}; stored = {}; }
       data.registrations.forEach(remember);
       capacity = data.counts.capacity;
       stamp = data.stamp;
       since = data.now;
       doorOpen = data.door_open;
       loaded = true;
+      root.setAttribute("data-loaded", "true");
       rebuild();
       persist();
       renderCounts();
@@ -581,8 +615,8 @@
   }
 
   function readNumbers(formNode) {
-    var adults = number(formNode.querySelector("#fd-adults").value);
-    var children = number(formNode.querySelector("#fd-children").value);
+    var adults = number(formNode.elements.adults.value);
+    var children = number(formNode.elements.children.value);
     if (adults === null || children === null || adults > S.adults.length - 1 || children > S.children.length - 1) {
       say(S.number_invalid, "error");
       return null;
@@ -615,12 +649,11 @@
     if (childcare) needs.push(S.childcare[childcare]);
     if (data["walkin-interpreter_language"]) needs.push(S.interpreters[data["walkin-interpreter_language"]]);
     if ((data["walkin-accessibility"] || "").trim()) needs.push(fmt(S.accessibility, { detail: data["walkin-accessibility"].trim() }));
-    var id = "new-" + key, time = localTime();
-    var entry = { id: id, name: name, code: "", last4: "", email: "", search: fold(name), status: "confirmed",
-      attendance: "attended", source: "walk_in", adults: adults, children: children, party: party(adults, children),
-      arrived_adults: adults, arrived_children: children, arrived: party(adults, children), checked_in_time: time,
-      checked_in_by: staffName, state: fmt(S.checked_in_at, { time: time, name: staffName }), needs: needs,
-      todo: needs, note: "", url: "", pending: true };
+    var id = "new-" + key;
+    var entry = normalize({ id: id, name: name, code: "", search: fold(name), status: "confirmed",
+      attendance: "attended", source: "walk_in", adults: adults, children: children, arrived_adults: adults,
+      arrived_children: children, checked_in_time: localTime(), checked_in_by: staffName, needs: needs });
+    entry.pending = true;
     formNode.reset();
     var details = $("fd-walkin");
     if (details) details.open = false;
@@ -637,7 +670,10 @@
       enter(input.value);
       return;
     }
-    if (target.id === "fd-walkin-form") { event.preventDefault(); walkIn(target); return; }
+    if (target.id === "fd-walkin-form") {
+      if (loaded) { event.preventDefault(); walkIn(target); }  // else the plain form does it
+      return;
+    }
     var action = target.getAttribute("data-action"), id = target.getAttribute("data-id");
     var e = families[id];
     if (!action || !e) return;  // not in the list held here: the plain form does it
@@ -714,6 +750,6 @@
   }
   root.classList.add("fd-live");
   renderBanner();
-  loadRoster(true).catch(function () { if (loaded) { renderCounts(); } }).then(flush);
+  loadRoster(true).catch(function () { renderCounts(); }).then(flush);
   setInterval(poll, POLL_MS);
 })();

@@ -35,3 +35,11 @@ def translated(app, locale, message, **params):
 
     with app.test_request_context(), force_locale(locale):
         return str(escape(gettext(message, **params)))
+
+
+def translated_plural(app, locale, singular, plural, num):
+    from flask_babel import force_locale, ngettext
+    from markupsafe import escape
+
+    with app.test_request_context(), force_locale(locale):
+        return str(escape(ngettext(singular, plural, num)))

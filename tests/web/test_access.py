@@ -42,6 +42,7 @@ ACCESS = {
     "organizer.add_registration": ("GET", "/staff/events/{event_id}/registrations/new", ORGANIZERS_ONLY),
     "organizer.edit_registration": ("GET", "/staff/events/{event_id}/registrations/{registration_id}",
                                     ORGANIZERS_ONLY),
+    "organizer.new_message": ("GET", "/staff/events/{event_id}/messages/new", ORGANIZERS_ONLY),
     "organizer.change_status": ("POST", "/staff/events/{event_id}/status", ORGANIZERS_ONLY),  # no action: 400
     "organizer.duplicate_event": ("POST", "/staff/events/{event_id}/duplicate", ORGANIZERS_ONLY),
     "organizer.promote_registration": ("POST",

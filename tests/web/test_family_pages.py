@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.models import Decline, EventStatus, Registration, RegistrationStatus
 from portal.services import registration as registration_service
-from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
+from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated, translated_plural
 
 LANGUAGES = ["en", "es", "ar"]
 
@@ -296,7 +296,9 @@ def test_edit_that_no_longer_fits_is_explained_then_waitlisted_with_consent(app,
                                phone=result.registration.phone)
     response = form_post(client, url, bigger)
     assert response.status_code == 422
-    assert translated(app, "es", "Only %(places)s places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.", places=3) in text_of(response)
+    assert translated_plural(app, "es", "Only %(num)d place is left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
+                             "Only %(num)d places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
+                             3) in text_of(response)
     assert 'name="accept_waitlist"' in text_of(response)
     assert registration_service.find_by_token(result.token).party_size == 2
 

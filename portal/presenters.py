@@ -4,11 +4,11 @@ from dataclasses import dataclass
 import segno
 from flask_babel import gettext as _, ngettext
 
-from ..i18n import format_day, format_moment, format_time_range, language_name
-from ..messages import GRADE_NAMES
-from ..models import EventStatus
-from ..services.events import Places
-from ..services.registration import registration_window
+from .i18n import format_day, format_moment, format_time_range, language_name
+from .messages import GRADE_NAMES
+from .models import EventStatus
+from .services.events import Places
+from .services.registration import registration_window
 
 
 @dataclass

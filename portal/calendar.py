@@ -4,7 +4,7 @@ from datetime import timezone
 from icalendar import Calendar, Event as CalendarEvent
 from flask_babel import gettext as _
 
-from ..models import utcnow
+from .models import utcnow
 
 
 def registration_calendar(registration, language, manage_url):

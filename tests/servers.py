@@ -1,0 +1,218 @@
+"""Local stand-ins for the outside world the outbox talks to: a real SMTP
+server (aiosmtpd) and an HTTP server answering like Twilio's Messages API.
+Both listen on 127.0.0.1 only, on a free port, and stop when the test ends.
+
+Use them as fixtures (`mail_server`, `twilio`) imported into a test module,
+or as context managers (`smtp_server(port)`) when a test must start the
+server later, on a port chosen before it."""
+import base64
+import contextlib
+import email
+import email.policy
+import itertools
+import json
+import socket
+import threading
+import urllib.parse
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on (at this moment)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+# -- SMTP ---------------------------------------------------------------------------
+
+@dataclass
+class Envelope:
+    mail_from: str
+    rcpt_tos: list
+    data: bytes
+
+    @property
+    def message(self):
+        return email.message_from_bytes(self.data, policy=email.policy.default)
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it is given."""
+
+    def __init__(self, port):
+        self.port = port
+        self._lock = threading.Lock()
+        self._envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self._envelopes.append(Envelope(envelope.mail_from, list(envelope.rcpt_tos),
+                                            envelope.original_content or envelope.content))
+        return "250 OK"
+
+    @property
+    def envelopes(self):
+        with self._lock:
+            return list(self._envelopes)
+
+    @property
+    def messages(self):
+        return [envelope.message for envelope in self.envelopes]
+
+
+@contextlib.contextmanager
+def smtp_server(port=None):
+    """A real SMTP server on 127.0.0.1 (plain, no TLS) for the block."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox(port or free_port())
+    controller = Controller(mailbox, hostname=LOOPBACK, port=mailbox.port, ready_timeout=5)
+    controller.start()
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+def use_smtp(monkeypatch, app, port):
+    """Point the app at an SMTP server on 127.0.0.1:port (restored after the test)."""
+    monkeypatch.setitem(app.config, "SMTP_HOST", LOOPBACK)
+    monkeypatch.setitem(app.config, "SMTP_PORT", port)
+    monkeypatch.setitem(app.config, "SMTP_SECURITY", "none")
+    monkeypatch.setitem(app.config, "SMTP_USERNAME", None)
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch):
+    """A running SMTP server the app is configured to send to."""
+    with smtp_server() as mailbox:
+        use_smtp(monkeypatch, app, mailbox.port)
+        yield mailbox
+
+
+# -- Twilio -------------------------------------------------------------------------
+
+@dataclass
+class ProviderRequest:
+    method: str
+    path: str
+    headers: dict
+    fields: dict
+
+    @property
+    def basic_auth(self):
+        """(user, password) from the Authorization header, or None."""
+        scheme, _space, value = self.headers.get("Authorization", "").partition(" ")
+        if scheme != "Basic":
+            return None
+        user, _colon, password = base64.b64decode(value).decode().partition(":")
+        return user, password
+
+
+@dataclass
+class FakeTwilio:
+    """What the stand-in received, and what it answers next (a status code)."""
+
+    port: int = 0
+    status: int = 201
+    requests: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    sids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    @property
+    def base_url(self):
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def received(self):
+        with self.lock:
+            return list(self.requests)
+
+
+def _twilio_handler(fake):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode()
+            fields = {key: values[-1] for key, values in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+            with fake.lock:
+                fake.requests.append(ProviderRequest("POST", self.path, dict(self.headers), fields))
+                status = fake.status
+                sid = f"SM{next(fake.sids):032x}"
+            if 200 <= status < 300:
+                answer = {"sid": sid, "status": "queued", "to": fields.get("To")}
+            else:
+                answer = {"code": 21211 if status < 500 else 20500, "message": "refused by the test", "status": status}
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args):  # keep the test output clean
+            pass
+
+    return Handler
+
+
+@contextlib.contextmanager
+def twilio_server():
+    fake = FakeTwilio()
+    server = ThreadingHTTPServer((LOOPBACK, 0), _twilio_handler(fake))
+    server.daemon_threads = True
+    fake.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+TWILIO_SID = "AC" + "0123456789abcdef" * 2
+TWILIO_TOKEN = "test-auth-token"
+TWILIO_NUMBER = "+15005550006"
+
+
+@pytest.fixture
+def twilio(app, monkeypatch):
+    """A running stand-in for Twilio the app is configured to use."""
+    with twilio_server() as fake:
+        monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", TWILIO_SID)
+        monkeypatch.setitem(app.config, "TWILIO_AUTH_TOKEN", TWILIO_TOKEN)
+        monkeypatch.setitem(app.config, "TWILIO_FROM", TWILIO_NUMBER)
+        monkeypatch.setitem(app.config, "TWILIO_API_BASE", fake.base_url)
+        yield fake
+
+
+# -- a sender that records instead of delivering --------------------------------------
+
+class RecordingSender:
+    """Stands in for both senders (`senders={"email": s, "sms": s}`): email
+    senders get an EmailMessage, SMS senders (to, body). Thread-safe."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._sent = []
+        self._ids = itertools.count(1)
+
+    def send(self, *args):
+        with self._lock:
+            self._sent.append(args[0] if len(args) == 1 else args)
+            return f"fake-{next(self._ids)}"
+
+    @property
+    def sent(self):
+        with self._lock:
+            return list(self._sent)
+
+    def senders(self):
+        return {"email": self, "sms": self}

@@ -1,0 +1,141 @@
+"""How a text message is split into parts, as a phone network counts them:
+GSM-7 (160 alone, 153 per part, extension characters cost two septets and
+are never split) or UCS-2 (70 alone, 67 per part, in UTF-16 units, a
+surrogate pair never split)."""
+import pytest
+
+from portal.notifications.sms import GSM7_EXTENDED, is_gsm7, segments
+
+EXTENSION = sorted(GSM7_EXTENDED - {"\f"})
+
+
+def gsm_units(part):
+    return sum(2 if ch in GSM7_EXTENDED else 1 for ch in part)
+
+
+def utf16_units(part):
+    return len(part.encode("utf-16-le")) // 2
+
+
+def assert_whole(text, parts):
+    assert "".join(parts) == text
+    assert all(parts), "no empty part"
+
+
+def test_empty_text_has_no_parts():
+    assert segments("") == []
+
+
+@pytest.mark.parametrize("length, parts", [(1, 1), (159, 1), (160, 1), (161, 2), (306, 2), (307, 3), (459, 3),
+                                           (460, 4)])
+def test_gsm7_text_is_one_part_up_to_160_then_parts_of_153(length, parts):
+    text = ("Lincoln Elementary: Math night is Tuesday at 6. " * 20)[:length]
+    assert is_gsm7(text)
+    result = segments(text)
+    assert len(result) == parts
+    assert_whole(text, result)
+    if parts > 1:
+        assert all(len(part) <= 153 for part in result)
+        assert all(len(part) == 153 for part in result[:-1])
+
+
+def test_gsm7_basic_accented_letters_stay_gsm7():
+    # é, ñ, ü, à and friends are in the GSM basic alphabet: still 160 per message
+    text = ("Señor Müller, à la café: ¿qué tal? ¡Bien! " * 4)[:160]
+    assert is_gsm7(text)
+    assert segments(text) == [text]
+
+
+@pytest.mark.parametrize("char", EXTENSION)
+def test_extension_characters_count_twice(char):
+    # 158 + one extension char = 160 septets: one part; one more plain char makes two
+    assert segments("a" * 158 + char) == ["a" * 158 + char]
+    text = "a" * 159 + char
+    result = segments(text)
+    assert len(result) == 2
+    assert_whole(text, result)
+    assert all(gsm_units(part) <= 153 for part in result)
+
+
+@pytest.mark.parametrize("char", ["€", "[", "]", "{", "}", "\\", "~", "^", "|"])
+def test_an_extension_character_is_never_split_across_parts(char):
+    # 152 plain characters leave one septet in the first part: the two-septet
+    # character moves whole to the next part
+    text = "x" * 152 + char + "y" * 20
+    result = segments(text)
+    assert result[0] == "x" * 152
+    assert result[1].startswith(char)
+    assert_whole(text, result)
+    assert all(gsm_units(part) <= 153 for part in result)
+
+
+def test_a_long_text_of_extension_characters_fills_parts_of_76():
+    text = "€" * 200  # 400 septets
+    result = segments(text)
+    assert [len(part) for part in result] == [76, 76, 48]
+    assert_whole(text, result)
+
+
+@pytest.mark.parametrize("language, sample", [
+    ("vi", "Trường Tiểu học Lincoln: gia đình bạn đã đăng ký Đêm trò chơi toán học. "),
+    ("ar", "مدرسة لينكولن الابتدائية: تم تسجيل عائلتك في أمسية ألعاب الرياضيات. "),
+    ("zh", "林肯小学：您的家庭已报名参加数学游戏之夜。请带上您的孩子。"),
+    ("ko", "링컨 초등학교: 가족이 수학 게임의 밤에 등록되었습니다. "),
+])
+def test_non_latin_text_switches_to_ucs2(language, sample):
+    assert not is_gsm7(sample)
+    text70 = (sample * 10)[:70]
+    assert segments(text70) == [text70]
+    text71 = (sample * 10)[:71]
+    result = segments(text71)
+    assert [len(part) for part in result] == [67, 4]
+    assert_whole(text71, result)
+    long_text = (sample * 20)[:500]
+    result = segments(long_text)
+    assert len(result) == 8  # ceil(500 / 67)
+    assert all(utf16_units(part) <= 67 for part in result)
+    assert_whole(long_text, result)
+
+
+def test_one_non_gsm_character_makes_the_whole_message_ucs2():
+    # 100 plain letters fit one GSM part, but an "á" (not in GSM-7) forces UCS-2
+    text = "a" * 99 + "á"
+    assert not is_gsm7(text)
+    result = segments(text)
+    assert [len(part) for part in result] == [67, 33]
+    assert_whole(text, result)
+
+
+def test_an_emoji_counts_two_units():
+    emoji = "\U0001F389"  # a surrogate pair in UTF-16
+    assert utf16_units(emoji) == 2
+    assert segments("a" * 68 + emoji) == ["a" * 68 + emoji]  # 70 units
+    text = "a" * 69 + emoji  # 71 units
+    result = segments(text)
+    assert len(result) == 2
+    assert_whole(text, result)
+
+
+def test_an_emoji_is_never_split_across_parts():
+    emoji = "\U0001F600"
+    text = "b" * 66 + emoji + "c" * 10  # the emoji would straddle units 67 and 68
+    result = segments(text)
+    assert result[0] == "b" * 66
+    assert result[1] == emoji + "c" * 10
+    assert all(utf16_units(part) <= 67 for part in result)
+    assert_whole(text, result)
+
+
+def test_a_text_of_emoji_fills_parts_of_33():
+    text = "\U0001F44D" * 100  # 200 units
+    result = segments(text)
+    assert [len(part) for part in result] == [33, 33, 33, 1]
+    assert all(utf16_units(part) <= 67 for part in result)
+    assert_whole(text, result)
+
+
+def test_mixed_scripts_and_emoji_join_back_to_the_original():
+    text = "Lincoln 🎉 Đêm trò chơi toán học — مرحبا 你好 안녕하세요 €[]" * 7
+    result = segments(text)
+    assert_whole(text, result)
+    assert all(utf16_units(part) <= 67 for part in result)
