@@ -13,6 +13,11 @@ def create_app(config_object=Config, **overrides):
     app = Flask(__name__)
     app.config.from_object(config_object)
     app.config.update(overrides)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import models  # noqa: F401  (registers the tables)
     from .database import configure_engine

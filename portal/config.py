@@ -61,9 +61,12 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a family may leave the form open for a while
     MAX_CONTENT_LENGTH = 64 * 1024
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
-    RATELIMIT_ENABLED = True
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"  # 0 only for load tests
     PUBLIC_POST_RATE_LIMIT = os.environ.get("PUBLIC_POST_RATE_LIMIT", "30 per minute")
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Proxies (load balancers) in front of the portal whose X-Forwarded-For
+    # and X-Forwarded-Proto headers are trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     # Messages to families: links in them point here.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     MAIL_FROM = os.environ.get("MAIL_FROM", "events@school.example")
