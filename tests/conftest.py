@@ -176,3 +176,23 @@ def family():
         return FamilyDetails(**values)
 
     return make
+
+
+@pytest.fixture
+def limited_app(database_url, db):
+    """The app as in production, with rate limits on. The limiter is one
+    object shared by every app in the process, so it is put back as it was."""
+    from portal.extensions import limiter
+
+    was_enabled = limiter.enabled
+    limited = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True)
+    limited.test_client_class = IsolatedClient
+    limiter.reset()
+    try:
+        yield limited
+    finally:
+        limiter.reset()
+        limiter.enabled = was_enabled
+        with limited.app_context():
+            _db.session.remove()
+            _db.engine.dispose()

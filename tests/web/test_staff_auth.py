@@ -356,24 +356,6 @@ def test_staff_pages_speak_spanish_when_asked(app, client, staff):
 
 # -- rate limit -----------------------------------------------------------------------
 
-@pytest.fixture
-def limited_app(database_url, db):
-    """The app as in production, with rate limits on. The limiter is one
-    object shared by every app in the process, so it is put back as it was."""
-    was_enabled = limiter.enabled
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=True)
-    app.test_client_class = IsolatedClient
-    limiter.reset()
-    try:
-        yield app
-    finally:
-        limiter.reset()
-        limiter.enabled = was_enabled
-        with app.app_context():
-            _db.session.remove()
-            _db.engine.dispose()
-
-
 def test_sign_in_posts_are_rate_limited(limited_app, staff):
     client = limited_app.test_client()
     token = hidden_fields(text_of(client.get("/staff/login")))["csrf_token"]
