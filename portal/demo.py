@@ -166,6 +166,18 @@ FAMILIES = {
     ],
 }
 
+# An event today, so the front desk has families to check in.
+TODAY_FAMILIES = [
+    ("Fatima Ali", "ar", 1, 2, ["3"], dict(childcare_children=1, childcare_ages=[2], interpreter_language="ar")),
+    ("José Núñez", "es", 2, 1, ["3"], dict(interpreter_language="es")),
+    ("Nguyễn Văn An", "vi", 1, 1, ["3"], dict(interpreter_language="vi")),
+    ("Sarah Miller", "en", 2, 2, ["3", "1"], dict(accessibility="Wheelchair space")),
+    ("Abdi Warsame", "so", 1, 3, ["3"], dict(childcare_children=2, childcare_ages=[1, 4], interpreter_language="so")),
+    ("Linh Tran", "vi", 2, 1, ["3"], {}),
+    ("Marcus Johnson", "en", 1, 1, ["3"], {}),
+    ("Guadalupe Reyes", "es", 1, 2, ["3", "K"], dict(childcare_children=1, childcare_ages=[3])),
+]
+
 # Past events, with what happened at the door: (name, language, adults,
 # children, grades, came) and the reasons other families gave for not coming.
 PAST_FAMILIES = {
@@ -237,6 +249,7 @@ def seed_demo(school):
         register(events["literacy"].id, details, now)
         count += 1
     count += _past_events(events)
+    count += _today(school)
     return {"events": len(events), "registrations": count}
 
 
@@ -261,3 +274,29 @@ def _past_events(events):
             db.session.add(Decline(event_id=event.id, reason=reason, language=language, note=note))
     db.session.flush()
     return count
+
+
+def _today(school):
+    """A 3rd grade reading night that started this hour, with families to check in."""
+    tz = school.tz
+    local_now = datetime.now(tz)
+    start = local_now.replace(minute=0, second=0, microsecond=0)
+    event = Event(
+        school_id=school.id, status=EventStatus.PUBLISHED,
+        starts_at=start.astimezone(timezone.utc).replace(tzinfo=None),
+        ends_at=(start + timedelta(hours=3)).astimezone(timezone.utc).replace(tzinfo=None),
+        location="Library, Lincoln Elementary, 1200 Maple Ave", grades=["3"], capacity=40,
+        default_language=school.default_language, offers_childcare=True, childcare_capacity=8,
+        interpreter_languages="es ar vi so", offers_meal=True,
+    )
+    event.set_text("en", "3rd grade family reading night", "Read together, pick free books, and meet the librarian.")
+    event.set_text("es", "Noche de lectura en familia de 3.er grado", "Lean juntos, elijan libros gratis y conozcan a la bibliotecaria.")
+    event.set_text("ar", "أمسية القراءة العائلية للصف الثالث", "اقرؤوا معًا واختاروا كتبًا مجانية وتعرّفوا على أمينة المكتبة.")
+    db.session.add(event)
+    db.session.flush()
+    registered_at = event.starts_at - timedelta(days=3)
+    for index, (name, language, adults, children, grades, needs) in enumerate(TODAY_FAMILIES):
+        details = FamilyDetails(name=name, language=language, adults=adults, children=children,
+                                phone=f"+16125558{index:03d}", grades=grades, **needs)
+        register(event.id, details, registered_at)
+    return len(TODAY_FAMILIES)
