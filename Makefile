@@ -26,7 +26,7 @@ install: $(VENV)/.installed translations
 install-test: $(VENV)/.installed-test translations test-tools
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d translations
+	@$(BIN)/pybabel compile -d translations >/dev/null
 
 # Re-extract the strings after changing them, then translate every new entry.
 messages: $(VENV)/.installed
