@@ -108,37 +108,36 @@ def _install_page_helpers(app):
         return f"{request.path}?{urlencode(args)}"
 
 
+ERROR_PAGES = {
+    # status: (title, what to do)
+    400: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
+    403: (_l("This page is not for your role."), _l("Ask your school's portal admin if you need it.")),
+    404: (_l("We could not find this page."), _l("The link may be old or mistyped.")),
+    413: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
+    429: (_l("Too many tries in a short time."), _l("Please wait a minute and try again.")),
+    500: (_l("Sorry, something went wrong on our side."),
+          _l("Please try again in a few minutes. Nothing you sent was saved unless you saw a confirmation.")),
+    "csrf": (_l("This page was open for too long."),
+             _l("For your safety, nothing was changed. Please go back, reload the page and try again.")),
+}
+
+
+def error_page(kind, status):
+    title, advice = ERROR_PAGES[kind]
+    return render_template("errors/page.html", title=title, advice=advice, staff_home=kind == 403), status
+
+
 def _install_error_pages(app):
     from flask_wtf.csrf import CSRFError
 
-    @app.errorhandler(CSRFError)
-    def csrf_failed(_error):
-        return render_template("errors/csrf.html"), 400
-
-    @app.errorhandler(403)
-    def forbidden(_error):
-        return render_template("errors/403.html"), 403
-
-    @app.errorhandler(404)
-    def not_found(_error):
-        return render_template("errors/404.html"), 404
-
-    @app.errorhandler(429)
-    def too_many(_error):
-        return render_template("errors/429.html"), 429
-
-    @app.errorhandler(413)
-    def too_large(_error):
-        return render_template("errors/400.html"), 413
-
-    @app.errorhandler(400)
-    def bad_request(_error):
-        return render_template("errors/400.html"), 400
+    app.register_error_handler(CSRFError, lambda _error: error_page("csrf", 400))
+    for status in (400, 403, 404, 413, 429):
+        app.register_error_handler(status, lambda _error, status=status: error_page(status, status))
 
     @app.errorhandler(500)
     def server_error(_error):
         db.session.rollback()
-        return render_template("errors/500.html"), 500
+        return error_page(500, 500)
 
 
 def _install_language_cookie(app):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
+from .. import error_page
 from ..auth.access import DOOR_STAFF, school_event_or_404, staff_required
 from ..extensions import db
 from ..models import Attendance, Event, EventStatus, Registration, RegistrationStatus, utcnow
@@ -136,7 +137,7 @@ def csrf_failed(_error):
     """The script's posts get a JSON answer it understands (reload the page)."""
     if _wants_json():
         return jsonify(ok=False, code="csrf", message=_("This page is out of date. Please reload it.")), 400
-    return render_template("errors/csrf.html"), 400
+    return error_page("csrf", 400)
 
 
 # -- pages ------------------------------------------------------------------------------

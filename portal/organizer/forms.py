@@ -31,7 +31,7 @@ class _EventFields(PortalForm):
 
     def details(self):
         return EventDetails(
-            texts={code: (self[f"title_{code}"].data, self[f"description_{code}"].data) for code in LANGUAGES},
+            texts=texts_per_language(self),
             day=self.day.data, starts=self.starts.data, ends=self.ends.data,
             location=self.location.data, capacity=self.capacity.data or 0,
             grades=list(self.grades.data or []),
@@ -44,15 +44,27 @@ class _EventFields(PortalForm):
         )
 
 
-def _with_texts():
+def with_text_per_language(name, base, short, long):
+    """`base` with, for each shipped language, a short text field and a long
+    one, named <short>_<code> and <long>_<code>. short/long: (name, label, max)."""
+    (short_name, short_label, short_max), (long_name, long_label, long_max) = short, long
     fields = {}
     for code in LANGUAGES:
-        fields[f"title_{code}"] = TextField(_l("Title"), max_length=200)
-        fields[f"description_{code}"] = LongTextField(_l("Description"), max_length=4000)
-    return type("EventForm", (_EventFields,), fields)
+        fields[f"{short_name}_{code}"] = TextField(short_label, max_length=short_max)
+        fields[f"{long_name}_{code}"] = LongTextField(long_label, max_length=long_max)
+    form_class = type(name, (base,), fields)
+    form_class.text_fields = (short_name, long_name)
+    return form_class
 
 
-EventForm = _with_texts()
+def texts_per_language(form):
+    """{language: (short text, long text)} as typed in the form."""
+    short, long = form.text_fields
+    return {code: (form[f"{short}_{code}"].data, form[f"{long}_{code}"].data) for code in LANGUAGES}
+
+
+EventForm = with_text_per_language("EventForm", _EventFields, ("title", _l("Title"), 200),
+                                   ("description", _l("Description"), 4000))
 
 
 def event_form(formdata=None, event=None, local=None):
@@ -90,18 +102,11 @@ class _CampaignFields(PortalForm):
         return {"status": self.status.data, "need": self.need.data or None, "language": self.language.data or None}
 
     def texts(self):
-        return {code: (self[f"subject_{code}"].data, self[f"body_{code}"].data) for code in LANGUAGES}
+        return texts_per_language(self)
 
 
-def _campaign_with_texts():
-    fields = {}
-    for code in LANGUAGES:
-        fields[f"subject_{code}"] = TextField(_l("Subject"), max_length=150)
-        fields[f"body_{code}"] = LongTextField(_l("Message"), max_length=1000)
-    return type("CampaignForm", (_CampaignFields,), fields)
-
-
-CampaignForm = _campaign_with_texts()
+CampaignForm = with_text_per_language("CampaignForm", _CampaignFields, ("subject", _l("Subject"), 150),
+                                      ("body", _l("Message"), 1000))
 
 
 def campaign_form(formdata=None):
