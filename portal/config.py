@@ -64,6 +64,8 @@ class Config:
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"  # 0 only for load tests
     PUBLIC_POST_RATE_LIMIT = os.environ.get("PUBLIC_POST_RATE_LIMIT", "30 per minute")
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Seconds the event list and event pages are kept rendered (see page_cache.py).
+    PUBLIC_PAGE_CACHE_SECONDS = float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "5"))
     # Proxies (load balancers) in front of the portal whose X-Forwarded-For
     # and X-Forwarded-Proto headers are trusted.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -88,6 +90,7 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
+    PUBLIC_PAGE_CACHE_SECONDS = 0
     SECRET_KEY = "test"
     RATELIMIT_ENABLED = False
     SQLALCHEMY_DATABASE_URI = "sqlite://"

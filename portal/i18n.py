@@ -1,5 +1,6 @@
 """Choosing the page language and formatting for it."""
 from datetime import timezone
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_interval
@@ -44,8 +45,15 @@ def text_direction(language=None):
 def language_name(code, in_language=None):
     """A language's name, in the page language unless told otherwise, written
     as that language writes it mid-sentence ("español", "English")."""
+    return _language_name(code, in_language or current_language())
+
+
+# Babel builds each name, date and time from the locale's data on every
+# call; a page lists dozens of events, so the results are remembered.
+@lru_cache(maxsize=4096)
+def _language_name(code, in_language):
     try:
-        return Locale.parse(code).get_display_name(in_language or current_language()) or code
+        return Locale.parse(code).get_display_name(in_language) or code
     except (ValueError, LookupError):
         return code
 
@@ -54,16 +62,26 @@ def _local(utc_naive, tz):
     return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
 
 
+@lru_cache(maxsize=64)
 def _time_skeleton(language):
     return "hm" if "h" in Locale.parse(language).time_formats["short"].pattern else "Hm"
 
 
 def format_day(utc_naive, tz, language=None):
-    return format_date(_local(utc_naive, tz), "full", locale=language or current_language())
+    return _format_day(utc_naive, tz, language or current_language())
+
+
+@lru_cache(maxsize=8192)
+def _format_day(utc_naive, tz, language):
+    return format_date(_local(utc_naive, tz), "full", locale=language)
 
 
 def format_time_range(start_utc, end_utc, tz, language=None):
-    language = language or current_language()
+    return _format_time_range(start_utc, end_utc, tz, language or current_language())
+
+
+@lru_cache(maxsize=8192)
+def _format_time_range(start_utc, end_utc, tz, language):
     start, end = _local(start_utc, tz), _local(end_utc, tz)
     if start.date() != end.date():
         return format_interval(start, end, "yMMMdjm", locale=language)
@@ -72,7 +90,11 @@ def format_time_range(start_utc, end_utc, tz, language=None):
 
 def format_moment(utc_naive, tz, language=None):
     """A date and time, e.g. a registration deadline."""
-    language = language or current_language()
+    return _format_moment(utc_naive, tz, language or current_language())
+
+
+@lru_cache(maxsize=8192)
+def _format_moment(utc_naive, tz, language):
     locale = Locale.parse(language)
     # The locale's own way of joining a date and a time ("{1}, {0}" in English).
     pattern = (

@@ -1,5 +1,6 @@
 """Turning an event into what a family reads, in their language."""
 from dataclasses import dataclass
+from functools import lru_cache
 
 import segno
 from flask_babel import gettext as _, ngettext
@@ -75,6 +76,7 @@ def event_view(event, language, places, now):
     )
 
 
+@lru_cache(maxsize=1024)
 def qr_svg(code):
     """The check-in code as an inline SVG: no image request, no script."""
     # A full QR code, not a Micro QR: phone cameras and door scanners read it.

@@ -135,6 +135,11 @@ def duplicate_event(event_id):
     return redirect(url_for("organizer.edit_event", event_id=copy.id))
 
 
+def _page_number():
+    page = request.args.get("page", "1")
+    return int(page) if page.isdecimal() and len(page) < 7 else 1
+
+
 @bp.get("/events/<int:event_id>", endpoint="dashboard")
 @staff_required(*ORGANIZERS)
 def event_dashboard(event_id):
@@ -152,7 +157,7 @@ def event_dashboard(event_id):
         needs=planning.needs_summary(event),
         reasons=planning.decline_reasons(event.id),
         notes=planning.decline_notes(event.id),
-        rows=planning.registrations(event.id, **filters),
+        table=planning.registrations_page(event.id, page=_page_number(), **filters),
         positions=planning.waitlist_positions(event.id),
         filters=filters,
         sent_campaigns=campaigns.event_campaigns(event.id),

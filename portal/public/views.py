@@ -6,6 +6,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from ..extensions import db, limiter
+from ..page_cache import page_cache
 from ..i18n import current_language
 from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
@@ -47,6 +48,15 @@ def _chosen_school():
     return None
 
 
+def _cached_page(render):
+    """The rendered page from this process's short cache, unless a message
+    is waiting to be shown to this visitor."""
+    if session.get("_flashes"):
+        return render()
+    key = (request.endpoint, request.full_path, current_language())
+    return page_cache.get_or_render(key, current_app.config["PUBLIC_PAGE_CACHE_SECONDS"], render)
+
+
 @bp.get("/")
 @bp.get("/events")
 def event_list():
@@ -56,15 +66,19 @@ def event_list():
     grade = request.args.get("grade")
     if grade not in GRADES:
         grade = None
-    now = utcnow()
-    upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
-    places = event_service.places_for(upcoming)
-    language = current_language()
-    return render_template(
-        "public/events.html",
-        events=[event_view(event, language, places[event.id], now) for event in upcoming],
-        grade=grade,
-    )
+
+    def render():
+        now = utcnow()
+        upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
+        places = event_service.places_for(upcoming)
+        language = current_language()
+        return render_template(
+            "public/events.html",
+            events=[event_view(event, language, places[event.id], now) for event in upcoming],
+            grade=grade,
+        )
+
+    return _cached_page(render)
 
 
 def _public_event_or_404(event_id):
@@ -78,9 +92,12 @@ def _public_event_or_404(event_id):
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id):
     event = _public_event_or_404(event_id)
-    now = utcnow()
-    places = event_service.places_for([event])[event.id]
-    return render_template("public/event.html", event=event_view(event, current_language(), places, now))
+
+    def render():
+        places = event_service.places_for([event])[event.id]
+        return render_template("public/event.html", event=event_view(event, current_language(), places, utcnow()))
+
+    return _cached_page(render)
 
 
 @bp.route("/events/<int:event_id>/register", methods=["GET", "POST"])

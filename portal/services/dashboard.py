@@ -142,6 +142,33 @@ STATUS_ORDER = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 
 def registrations(event_id, query="", status=None, need=None, sort="name"):
     """The registrations table: search by name, phone, email or code;
     filter by status and by a kind of need; sort."""
+    return db.session.execute(_registrations_query(event_id, query, status, need, sort)).scalars().all()
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    number: int
+    size: int
+
+    @property
+    def pages(self):
+        return max((self.total + self.size - 1) // self.size, 1)
+
+
+def registrations_page(event_id, page=1, size=100, query="", status=None, need=None, sort="name"):
+    """One page of the registrations table, and how many match in all."""
+    statement = _registrations_query(event_id, query, status, need, sort)
+    total = db.session.execute(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ).scalar_one()
+    page = min(max(page, 1), max((total + size - 1) // size, 1))
+    rows = db.session.execute(statement.limit(size).offset((page - 1) * size)).scalars().all()
+    return Page(rows=rows, total=total, number=page, size=size)
+
+
+def _registrations_query(event_id, query, status, need, sort):
     statement = select(Registration).where(Registration.event_id == event_id)
     query = (query or "").strip()
     if query:
@@ -159,8 +186,7 @@ def registrations(event_id, query="", status=None, need=None, sort="name"):
         statement = statement.where(
             Registration.id.in_(select(Need.registration_id).where(Need.kind == need))
         )
-    statement = statement.order_by(*SORTS.get(sort, SORTS["name"]))
-    return db.session.execute(statement).scalars().all()
+    return statement.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
 def waitlist_positions(event_id):
