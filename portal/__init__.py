@@ -30,7 +30,7 @@ def create_app(config_object=Config, **overrides):
     login_manager.init_app(app)
     csrf.init_app(app)
     with app.app_context():
-        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["POSTGRES_RANDOM_PAGE_COST"])
 
     from .auth import bp as auth_bp
     from .frontdesk import bp as frontdesk_bp

@@ -64,6 +64,8 @@ class Config:
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"  # 0 only for load tests
     PUBLIC_POST_RATE_LIMIT = os.environ.get("PUBLIC_POST_RATE_LIMIT", "30 per minute")
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Set on every PostgreSQL connection; empty to keep the server's setting.
+    POSTGRES_RANDOM_PAGE_COST = os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1")
     # Seconds the event list and event pages are kept rendered (see page_cache.py).
     PUBLIC_PAGE_CACHE_SECONDS = float(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "5"))
     # Proxies (load balancers) in front of the portal whose X-Forwarded-For

@@ -36,8 +36,9 @@ def _local(event_or_school):
     return lambda utc: event_admin.to_local(utc, tz)
 
 
-def _view(event, now=None):
-    return event_view(event, current_language(), places_for([event])[event.id], now or utcnow())
+def _view(event, now=None, places=None):
+    places = places if places is not None else places_for([event])[event.id]
+    return event_view(event, current_language(), places, now or utcnow())
 
 
 @bp.get("/events")
@@ -53,7 +54,8 @@ def events():
         "past": [e for e in all_events if e.status == EventStatus.PUBLISHED and e.ends_at <= now][::-1],
         "cancelled": [e for e in all_events if e.status == EventStatus.CANCELLED][::-1],
     }
-    views = {e.id: _view(e, now) for e in all_events}
+    places = places_for(all_events)
+    views = {e.id: _view(e, now, places[e.id]) for e in all_events}
     return render_template("organizer/events.html", groups=groups, views=views,
                            overview=planning.overview(all_events))
 

@@ -215,9 +215,9 @@ def overview(events):
         .group_by(Registration.event_id)
     ).all())
     needs = dict(db.session.execute(
-        select(Registration.event_id, func.count(func.distinct(Registration.id)))
-        .join(Need, Need.registration_id == Registration.id)
-        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.CONFIRMED)
+        select(Registration.event_id, func.count())
+        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.CONFIRMED,
+               select(Need.id).where(Need.registration_id == Registration.id).exists())
         .group_by(Registration.event_id)
     ).all())
     return {event_id: (people.get(event_id, 0), waiting.get(event_id, 0), needs.get(event_id, 0))

@@ -233,6 +233,17 @@ def _unique_checkin_code():
 
 # -- changes ----------------------------------------------------------------------
 
+def _end_of_line(event_id, now):
+    """The moment a party joins the waitlist: never before the last party
+    that joined it, so that the order in line is the order the event's lock
+    was taken, whatever clocks the web processes read earlier."""
+    latest = db.session.execute(
+        select(func.max(Registration.waitlisted_at)).where(
+            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
+    ).scalar_one()
+    return max(now, latest) if latest is not None else now
+
+
 def find_by_submission(submission_key):
     if not submission_key:
         return None
@@ -272,7 +283,10 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         status=None,
     )
     _apply(registration, details)
-    registration.move_to(RegistrationStatus.CONFIRMED if fits else RegistrationStatus.WAITLISTED, now)
+    if fits:
+        registration.move_to(RegistrationStatus.CONFIRMED, now)
+    else:
+        registration.move_to(RegistrationStatus.WAITLISTED, _end_of_line(event.id, now))
     db.session.add(registration)
     db.session.flush()
     notify.queue_registered(registration, token, now)
@@ -331,7 +345,7 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
         if details.party_size > places:
             if not accept_waitlist:
                 raise RegistrationError("edit_needs_waitlist", field="adults", places=places)
-            registration.move_to(RegistrationStatus.WAITLISTED, now)
+            registration.move_to(RegistrationStatus.WAITLISTED, _end_of_line(event.id, now))
             moved_to_waitlist = True
     _apply(registration, details)
     db.session.flush()
