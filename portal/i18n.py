@@ -14,15 +14,22 @@ def shipped_languages():
     return current_app.config["PORTAL_LANGUAGES"]
 
 
+def requested_language():
+    """The language the visitor asked for (?lang=, then the cookie, then
+    Accept-Language), or None when they did not say."""
+    languages = shipped_languages()
+    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])):
+        if candidate in languages:
+            return candidate
+    return request.accept_languages.best_match(list(languages))
+
+
 def select_locale():
     """?lang=, then the cookie, then (on a family's own registration) the
     language they chose, then Accept-Language, then the school's default."""
     languages = shipped_languages()
-    for candidate in (
-        request.args.get("lang"),
-        request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
-        g.get("preferred_language"),
-    ):
+    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
+                      g.get("preferred_language")):
         if candidate in languages:
             return candidate
     best = request.accept_languages.best_match(list(languages))

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db, limiter
 from ..page_cache import page_cache
-from ..i18n import current_language
+from ..i18n import current_language, requested_language
 from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
 from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
@@ -49,36 +49,39 @@ def _chosen_school():
 
 
 def _cached_page(render):
-    """The rendered page from this process's short cache, unless a message
-    is waiting to be shown to this visitor."""
+    """The rendered page from this process's short cache, looked up before
+    the database is touched, unless a message is waiting for this visitor.
+    The key holds everything the page depends on: the address and the
+    language asked for (without one, the school's default applies, and the
+    address names the school)."""
     if session.get("_flashes"):
         return render()
-    key = (request.endpoint, request.full_path, current_language())
+    key = (request.full_path, requested_language())
     return page_cache.get_or_render(key, current_app.config["PUBLIC_PAGE_CACHE_SECONDS"], render)
 
 
 @bp.get("/")
 @bp.get("/events")
 def event_list():
+    return _cached_page(_render_event_list)
+
+
+def _render_event_list():
     g.school = _chosen_school()
     if g.school is None:
         return render_template("public/schools.html", schools=all_schools())
     grade = request.args.get("grade")
     if grade not in GRADES:
         grade = None
-
-    def render():
-        now = utcnow()
-        upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
-        places = event_service.places_for(upcoming)
-        language = current_language()
-        return render_template(
-            "public/events.html",
-            events=[event_view(event, language, places[event.id], now) for event in upcoming],
-            grade=grade,
-        )
-
-    return _cached_page(render)
+    now = utcnow()
+    upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
+    places = event_service.places_for(upcoming)
+    language = current_language()
+    return render_template(
+        "public/events.html",
+        events=[event_view(event, language, places[event.id], now) for event in upcoming],
+        grade=grade,
+    )
 
 
 def _public_event_or_404(event_id):
@@ -91,9 +94,8 @@ def _public_event_or_404(event_id):
 
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id):
-    event = _public_event_or_404(event_id)
-
     def render():
+        event = _public_event_or_404(event_id)
         places = event_service.places_for([event])[event.id]
         return render_template("public/event.html", event=event_view(event, current_language(), places, utcnow()))
 
