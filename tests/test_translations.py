@@ -72,3 +72,16 @@ def test_catalogs_hold_every_string_in_the_code(tmp_path):
         in_catalog = {message.id if isinstance(message.id, str) else message.id[0]
                       for message in entries(language)}
         assert in_code - in_catalog == set(), f"{language}: run `make messages` and translate"
+
+
+# A button whose accessible name names the family must still contain the
+# words on the button (WCAG 2.5.3, "label in name"), in every language.
+LABEL_IN_NAME = [("Check in", "Check in %(name)s"), ("Undo check-in", "Undo check-in of %(name)s"),
+                 ("Admit", "Admit %(name)s")]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_button_names_contain_the_button_text(language):
+    cat = catalog(language)
+    for visible, accessible in LABEL_IN_NAME:
+        assert cat.get(visible).string.lower() in cat.get(accessible).string.lower(), (visible, language)

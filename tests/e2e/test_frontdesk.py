@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal.models import Attendance, CheckIn, Registration, RegistrationStatus, utcnow
+from portal.models import Attendance, CheckIn, Event, Registration, RegistrationStatus, utcnow
+from portal.services import checkin as checkin_service
 from portal.services import registration as registration_service
 from portal.services.users import create_user
 from tests.e2e.conftest import PHONE, axe_check
@@ -273,3 +274,12 @@ def test_check_ins_made_offline_are_sent_when_the_connection_returns(db, tonight
     assert (walk_in.status, walk_in.source, walk_in.attendance) == (
         RegistrationStatus.CONFIRMED, "walk_in", Attendance.ATTENDED)
     assert walk_in.submission_key is not None
+
+    # Live counts: another desk admits the waiting family; this page learns it without a reload.
+    big_id, _code = families["big"]
+    checkin_service.admit(db.session.get(Event, event.id), big_id, desk, utcnow())
+    db.session.commit()
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")  # poll now, not in 5 s
+    expect(page.locator("#fd-arrived-families")).to_have_text("4")
+    expect(page.locator("#fd-waitlisted-families")).to_have_text("0")
+    expect(row(page, big_id).locator(".fd-state")).to_contain_text("by Ana Desk")
