@@ -1,7 +1,7 @@
 """Family Events Portal: the application factory."""
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask, abort, render_template, request
 
 from flask_babel import lazy_gettext as _l
 
@@ -50,6 +50,7 @@ def create_app(config_object=Config, **overrides):
     _install_error_pages(app)
     _install_language_cookie(app)
     _install_security_headers(app)
+    _refuse_nul_characters(app)
 
     from .cli import register_cli
 
@@ -168,3 +169,20 @@ def _install_security_headers(app):
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def _refuse_nul_characters(app):
+    """A NUL character is never part of what a person types, and PostgreSQL
+    cannot store one: such a request is refused before any view sees it."""
+
+    @app.before_request
+    def refuse_nul():
+        values = [value for _key, values in request.args.lists() for value in values]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [value for _key, values in request.form.lists() for value in values]
+        elif request.is_json:
+            raw = request.get_data(cache=True)
+            if b"\x00" in raw or b"\\u0000" in raw:
+                abort(400)
+        if any("\x00" in value for value in values):
+            abort(400)

@@ -69,7 +69,7 @@ class CountField(IntegerField):
             self.data = self.default
             return
         text = valuelist[0].strip()
-        if not text.isdecimal():
+        if not text.isdecimal() or len(text) > 6:
             self.data = None
             raise ValueError(error_message("number_invalid"))
         self.data = int(text)
@@ -155,7 +155,7 @@ class EmailAddressField(TextField):
         return normalize_email(self.data)
 
     def post_validate(self, form, validation_stopped):
-        if self.data and not self.errors and not EMAIL_SHAPE.match(self.data):
+        if self.data and not self.errors and (not EMAIL_SHAPE.match(self.data) or len(self.normalized) > 254):
             self.errors.append(error_message("email_invalid"))
 
 
@@ -186,8 +186,12 @@ class DayField(_ParsedField):
     widget = DateInput()
     parse_format = "%Y-%m-%d"
     error_code = "date_invalid"
+    # A school plans within this century; a year like 9999 is a slip of the keyboard.
+    FIRST_YEAR, LAST_YEAR = 2000, 2099
 
     def convert(self, parsed):
+        if not self.FIRST_YEAR <= parsed.year <= self.LAST_YEAR:
+            raise ValueError(parsed.year)
         return parsed.date()
 
 

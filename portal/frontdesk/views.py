@@ -160,7 +160,7 @@ def event(event_id):
     now = utcnow()
     query = (request.args.get("q") or "").strip()
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    page = int(page) if page.isdecimal() and len(page) < 5 and 0 < int(page) < 10_000 else 1
     if query:
         results = service.search(event.id, query)
         registrations, more = results.registrations, results.more
@@ -263,12 +263,15 @@ def roster_json(event_id):
 
 
 def _parse_since(text):
+    """The time the page last asked; anything else (or a time no page could
+    have been given, like year 1) means "the whole list"."""
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text).replace(tzinfo=None)
+        since = datetime.fromisoformat(text).replace(tzinfo=None)
     except ValueError:
         return None
+    return since if since.year >= 2000 else None
 
 
 # -- changes ---------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class User(UserMixin, db.Model):
 @login_manager.user_loader
 def load_user(session_id):
     user_id, _, version = str(session_id).partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdecimal() or not version.isdecimal() or len(user_id) > 12 or len(version) > 12:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):

@@ -24,6 +24,7 @@ from ..services.events import places_for
 from ..services.reports import school_report
 from . import bp
 from .export import registrations_csv
+from ..forms import DayField
 from .forms import add_service_error, campaign_form, event_form
 
 
@@ -185,7 +186,7 @@ def add_registration(event_id):
     if request.method == "POST" and form.validate():
         try:
             registered = registration_service.register(event.id, form.details(), utcnow(), source=Source.STAFF,
-                                                       submission_key=form.submission_key.data or None,
+                                                       submission_key=form.submission(),
                                                        enforce_deadline=False)
         except DomainError as error:
             db.session.rollback()
@@ -290,9 +291,10 @@ def export(event_id):
 
 def _date_arg(name, default):
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return default
+    return day if DayField.FIRST_YEAR <= day.year <= DayField.LAST_YEAR else default
 
 
 @bp.get("/reports")

@@ -50,9 +50,15 @@ class RegistrationForm(PortalForm):
         """'3, 5' -> [3, 5]; None when something other than numbers was typed."""
         text = (self.childcare_ages.data if "childcare_ages" in self else "") or ""
         parts = [part for part in AGE_SEPARATORS.split(text.strip()) if part]
-        if not all(part.isdecimal() for part in parts):
+        if not all(part.isdecimal() and len(part) <= 3 for part in parts):
             return None
         return [int(part) for part in parts]
+
+    def submission(self):
+        """The key that makes a second press of the button harmless, when the
+        page sent a sound one."""
+        key = self.submission_key.data or ""
+        return key if 0 < len(key) <= 64 else None
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)

@@ -118,7 +118,7 @@ def register(event_id):
     if request.method == "POST" and form.validate():
         try:
             registered = registration_service.register(
-                event.id, form.details(), now, submission_key=form.submission_key.data or None
+                event.id, form.details(), now, submission_key=form.submission()
             )
         except RegistrationError as error:
             db.session.rollback()

@@ -194,7 +194,7 @@ def _digits(text):
     """The digits of `text` (any script), or None when it holds anything but
     digits and the usual phone punctuation."""
     kept = [ch for ch in text if not ch.isspace() and ch not in "+-().\u200e\u200f"]
-    if not kept or not all(ch.isdigit() for ch in kept):
+    if not kept or not all(ch.isdecimal() for ch in kept):
         return None
     return "".join(str(int(ch)) for ch in kept)
 

@@ -24,7 +24,7 @@ def normalize_phone(text):
         return None
     if not PHONE_ALLOWED.match(text):
         return None
-    digits = "".join(str(int(ch)) for ch in text if ch.isdigit())
+    digits = "".join(str(int(ch)) for ch in text if ch.isdecimal())
     if not PHONE_MIN_DIGITS <= len(digits) <= PHONE_MAX_DIGITS:
         return None
     if text.startswith("+"):

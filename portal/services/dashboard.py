@@ -173,7 +173,7 @@ def _registrations_query(event_id, query, status, need, sort):
     query = (query or "").strip()
     if query:
         folded = search_key(query)
-        digits = "".join(ch for ch in query if ch.isdigit())
+        digits = "".join(ch for ch in query if ch.isdecimal())
         conditions = [Registration.search_name.contains(folded, autoescape=True),
                       Registration.email.contains(query.lower(), autoescape=True),
                       Registration.checkin_code == normalize_checkin_code(query)]

@@ -183,7 +183,8 @@ def _check_not_already_registered(event, details, exclude_registration_id=None):
 
 def _apply(registration, details):
     registration.name = details.name.strip()
-    registration.search_name = search_key(registration.name)
+    # Folding can lengthen a name ("ß" -> "ss"); the search column keeps its start.
+    registration.search_name = search_key(registration.name)[:200]
     registration.email = details.email
     registration.phone = details.phone
     registration.phone_last4 = phone_last_digits(details.phone)

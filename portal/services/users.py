@@ -34,7 +34,7 @@ def _check_password_rules(password):
 
 def _check_email(email, exclude_user_id=None):
     email = normalize_email(email)
-    if not email or "@" not in email:
+    if not email or "@" not in email or len(email) > 254:
         raise UserError("email_invalid", field="email")
     statement = select(User.id).where(func.lower(User.email) == email)
     if exclude_user_id is not None:
