@@ -148,7 +148,7 @@ def _page_number():
 def event_dashboard(event_id):
     event = school_event_or_404(event_id)
     filters = {
-        "query": request.args.get("q", ""),
+        "query": request.args.get("q", "")[:200],  # a name, a phone, an email or a code
         "status": request.args.get("status") or None,
         "need": request.args.get("need") or None,
         "sort": request.args.get("sort", "name"),
