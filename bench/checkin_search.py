@@ -19,13 +19,12 @@ import statistics
 import sys
 import tempfile
 import time
-import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, insert, select, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from portal import create_app  # noqa: E402
@@ -34,7 +33,8 @@ from portal.extensions import db  # noqa: E402
 from portal.models import Event, EventStatus, Need, Registration, School, utcnow  # noqa: E402
 from portal.services import checkin  # noqa: E402
 from portal.services.contact import search_key  # noqa: E402
-from portal.services.tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH  # noqa: E402
+from bench.district_data import ascii_of, codes  # noqa: E402
+from tests.postgres import ensure_database  # noqa: E402
 
 FIRST = ["María", "José", "Lucía", "Juan", "Ana", "Luis", "Sofía", "Carlos", "Fatima", "Ahmed", "Amina",
          "Omar", "Nguyễn", "Trần", "Linh", "Minh", "Wei", "Mei", "Jun", "Olga", "Ivan", "Natalia",
@@ -47,36 +47,6 @@ LAST = ["González", "Rodríguez", "Hernández", "Núñez", "Pérez", "García",
         "Kim", "Park", "Choi", "Johnson", "Williams", "Brown", "O'Connor", "Müller", "Ångström",
         "الزهراء", "العلي", "Петрова", "Соколов", "张伟", "王芳", "박", "정"]
 KINDS = ("name prefix", "partial name", "last 4", "email", "code")
-
-
-def ascii_of(text):
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return "".join(ch for ch in folded if ch.isalnum()) or "family"
-
-
-def ensure_postgres_database(url):
-    url = make_url(url)
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
-                                      {"name": url.database}).first():
-                connection.execute(text(f'CREATE DATABASE "{url.database}"'))
-    finally:
-        server.dispose()
-
-
-def codes(count, rng):
-    """`count` distinct check-in codes."""
-    base = len(CHECKIN_ALPHABET)
-    out = []
-    for number in rng.sample(range(base ** CHECKIN_CODE_LENGTH), count):
-        chars = []
-        for _ in range(CHECKIN_CODE_LENGTH):
-            number, digit = divmod(number, base)
-            chars.append(CHECKIN_ALPHABET[digit])
-        out.append("".join(chars))
-    return out
 
 
 def build(total, big, per_event, rng):
@@ -170,7 +140,7 @@ def main():
         tmp = tempfile.TemporaryDirectory()
         url = f"sqlite:///{tmp.name}/bench.db"
     elif url.startswith("postgres"):
-        ensure_postgres_database(url)
+        ensure_database(url)
     rng = random.Random(args.seed)
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, TESTING=True)
     with app.app_context():

@@ -163,7 +163,8 @@ def ascii_of(value):
     return "".join(ch for ch in folded if ch.isalnum()) or "family"
 
 
-def _codes(count, rng):
+def codes(count, rng):
+    """`count` distinct check-in codes."""
     base = len(CHECKIN_ALPHABET)
     out = []
     for number in rng.sample(range(base ** CHECKIN_CODE_LENGTH), count):
@@ -468,7 +469,7 @@ def build(app, spec, log=print):
 
         # Registrations, needs, declines, check-ins.
         started = clock.perf_counter()
-        codes = _codes(spec.registrations, rng)
+        codes_drawn = codes(spec.registrations, rng)
         registrations, needs, declines, checkins = [], [], [], []
         next_id, need_id = 1, 1
         for event in events:
@@ -499,7 +500,7 @@ def build(app, spec, log=print):
                     adults=adults, children=children,
                     grades=_mask(rng.sample(grade_pool, min(len(grade_pool), rng.choice([1, 1, 2])))),
                     note=rng.choice(NOTES), source=rng.choice(["online"] * 12 + ["staff", "walk_in"]),
-                    token_hash=hash_token(manage_token(spec.seed, next_id)), checkin_code=codes[next_id - 1],
+                    token_hash=hash_token(manage_token(spec.seed, next_id)), checkin_code=codes_drawn[next_id - 1],
                     submission_key=None, waitlisted_at=None, created_at=created, updated_at=created,
                     cancelled_at=None, attendance="unknown", checked_in_at=None, arrived_adults=None,
                     arrived_children=None, search_name=search_key(name), phone_last4=phone[-4:] if phone else "",

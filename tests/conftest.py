@@ -196,3 +196,19 @@ def limited_app(database_url, db):
         with limited.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def desk(db, school):
+    """A front-desk user with a password hashed cheaply (scrypt is slow)."""
+    from werkzeug.security import generate_password_hash
+
+    from portal.services.users import create_user
+
+    user = create_user(school, "desk@lincoln.example", "Ana Desk", "frontdesk")
+    user.password_hash = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
+    db.session.commit()
+    return user

@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from portal.models import Attendance, CheckIn, Event, Registration, RegistrationStatus, utcnow
 from portal.services import checkin as checkin_service
 from portal.services import registration as registration_service
-from portal.services.users import create_user
+from tests.conftest import STAFF_PASSWORD
 from tests.e2e.conftest import PHONE, axe_check
 
 try:
@@ -20,16 +19,8 @@ try:
 except ImportError:  # the browser fixture skips (or fails) with how to install it
     expect = None
 
-PASSWORD = "correct horse battery"
+PASSWORD = STAFF_PASSWORD
 TABLET = dict(viewport={"width": 768, "height": 1024}, is_mobile=True, has_touch=True)
-
-
-@pytest.fixture
-def desk(db, school):
-    user = create_user(school, "desk@lincoln.example", "Ana Desk", "frontdesk")
-    user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
-    db.session.commit()
-    return user
 
 
 @pytest.fixture

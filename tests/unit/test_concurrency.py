@@ -1,42 +1,18 @@
 """Concurrent registrations never overbook, on SQLite (a file database,
 BEGIN IMMEDIATE) and on PostgreSQL (SELECT ... FOR UPDATE)."""
-import threading
 
 from sqlalchemy import func, select
 
-from portal.extensions import db as _db
 from portal.models import Registration, RegistrationStatus
 from portal.services import registration as service
+from tests.threads import run_together
 
 PARALLEL = 12
 
 
 def fire_at_once(app, calls):
-    """Run each call in its own thread and app context, released together."""
-    barrier = threading.Barrier(len(calls))
-    failures = []
-
-    def run(call):
-        with app.app_context():
-            try:
-                barrier.wait()
-                call()
-                _db.session.commit()
-            except Exception as error:  # collected and asserted on below
-                _db.session.rollback()
-                failures.append(error)
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    # End this thread's read transaction: on SQLite it still sees the
-    # database as it was before the threads wrote.
-    _db.session.rollback()
-    return failures
+    """Run each call in its own thread and app context, released together; the failures."""
+    return run_together(app, calls)[0]
 
 
 def test_concurrent_registrations_fill_exactly_the_capacity(app, db, make_event, family, now):

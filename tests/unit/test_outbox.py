@@ -23,6 +23,7 @@ from portal.notifications.worker import send_due
 from portal.services import event_admin, registration as registration_service
 from portal.services.errors import RegistrationError
 from portal.services.event_admin import EventDetails, to_local, to_utc
+from tests.threads import run_together
 from tests.conftest import TEST_DATABASE_URL
 from tests.servers import (  # noqa: F401  (fixtures)
     TWILIO_NUMBER, TWILIO_SID, TWILIO_TOKEN, RecordingSender, mail_server, twilio,
@@ -438,32 +439,6 @@ def test_no_reminder_for_a_cancelled_event_or_after_the_start(db, make_event, fa
     send_due(senders=sender.senders())
     send_due(now=starts + timedelta(minutes=5), senders=sender.senders())
     assert reminders(db) == [] and sender.sent == []
-
-
-def run_together(app, calls):
-    """Each call in its own thread and app context, released together."""
-    barrier = threading.Barrier(len(calls))
-    failures, results = [], []
-
-    def run(call):
-        with app.app_context():
-            try:
-                barrier.wait()
-                results.append(call())
-            except Exception as error:  # collected and asserted on by the test
-                _db.session.rollback()
-                failures.append(error)
-            finally:
-                _db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert not any(thread.is_alive() for thread in threads), "a worker is stuck"
-    _db.session.rollback()  # see what the threads committed
-    return failures, results
 
 
 class RacingSender(RecordingSender):

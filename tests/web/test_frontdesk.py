@@ -7,22 +7,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from portal.models import Attendance, CheckIn, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
-from portal.services.users import create_user
+from tests.conftest import STAFF_PASSWORD
 from tests.web.helpers import hidden_fields, text_of
 from tests.web.test_access import PASSWORD, sign_in
-
-
-@pytest.fixture
-def desk(db, school):
-    user = create_user(school, "desk@lincoln.example", "Ana Desk", "frontdesk")
-    user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
-    db.session.commit()
-    return user
 
 
 @pytest.fixture
