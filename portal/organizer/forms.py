@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
-from wtforms.validators import InputRequired
+from wtforms.validators import DataRequired
 
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..forms import (
@@ -13,9 +13,9 @@ from ..services.event_admin import MAX_CAPACITY, EventDetails
 
 
 class _EventFields(PortalForm):
-    day = DayField(_l("Day"), validators=[InputRequired(message=_l("Please enter a date, like 2026-12-03."))])
-    starts = ClockField(_l("Starts at"), validators=[InputRequired(message=_l("Please enter a time, like 18:30."))])
-    ends = ClockField(_l("Ends at"), validators=[InputRequired(message=_l("Please enter a time, like 18:30."))])
+    day = DayField(_l("Day"), validators=[DataRequired(message=_l("Please enter a date, like 2026-12-03."))])
+    starts = ClockField(_l("Starts at"), validators=[DataRequired(message=_l("Please enter a time, like 18:30."))])
+    ends = ClockField(_l("Ends at"), validators=[DataRequired(message=_l("Please enter a time, like 18:30."))])
     location = TextField(_l("Place"), max_length=300)
     grades = CheckboxesField(_l("For families of these grades"))
     capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=0,
