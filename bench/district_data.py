@@ -222,13 +222,9 @@ def read_marker(url):
 
 def wipe(url):
     """Drop everything in the database's public schema (its own database only)."""
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        engine.dispose()
+    from tests.postgres import empty_database
+
+    empty_database(url)
 
 
 def prepare(url, spec, rebuild=False, log=print):

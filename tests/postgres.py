@@ -21,6 +21,18 @@ def ensure_database(url):
         server.dispose()
 
 
+def empty_database(url):
+    """Create the database when missing, then drop everything in it."""
+    ensure_database(url)
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
 if __name__ == "__main__":
     try:
         ensure_database(sys.argv[1])

@@ -48,17 +48,10 @@ def own_database(database_url, tmp_path_factory):
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'portal.db'}"
-    from tests.postgres import ensure_database
+    from tests.postgres import empty_database
 
     own = url.set(database=f"{url.database}_gunicorn").render_as_string(hide_password=False)
-    ensure_database(own)
-    engine = create_engine(own, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    finally:
-        engine.dispose()
+    empty_database(own)
     return own
 
 

@@ -15,19 +15,14 @@ from tests.conftest import TEST_DATABASE_URL
 def empty_database_url(tmp_path):
     if not TEST_DATABASE_URL:
         return f"sqlite:///{tmp_path / 'migrations.db'}"
-    from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from tests.postgres import ensure_database
+    from tests.postgres import empty_database
 
     url = make_url(TEST_DATABASE_URL)
-    url = url.set(database=f"{url.database}_migrations")
-    ensure_database(url)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    engine.dispose()
-    return url.render_as_string(hide_password=False)
+    url = url.set(database=f"{url.database}_migrations").render_as_string(hide_password=False)
+    empty_database(url)
+    return url
 
 
 def test_upgrade_from_empty_matches_the_models(empty_database_url):
