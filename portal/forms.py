@@ -60,9 +60,9 @@ class CountField(IntegerField):
 
     widget = TextInput()
 
-    def __init__(self, label=None, minimum=0, maximum=None, **kwargs):
+    def __init__(self, label=None, minimum=0, maximum=None, range_code="number_invalid", **kwargs):
         super().__init__(label, **kwargs)
-        self.minimum, self.maximum = minimum, maximum
+        self.minimum, self.maximum, self.range_code = minimum, maximum, range_code
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -78,7 +78,7 @@ class CountField(IntegerField):
         if self.data is None:
             return
         if self.maximum is not None and not self.minimum <= self.data <= self.maximum:
-            raise ValidationError(error_message("number_invalid"))
+            raise ValidationError(error_message(self.range_code, max=self.maximum))
 
 
 class ChoiceField(SelectField):

@@ -27,8 +27,10 @@ class RegistrationForm(PortalForm):
         _l("How should we reach you?"), default="sms",
         choices=choices([("sms", _l("Text message")), ("email", _l("Email"))]))
     language = ChoiceField(_l("The language you prefer"))
-    adults = CountField(_l("Adults coming"), minimum=1, maximum=MAX_ADULTS, default=1)
-    children = CountField(_l("Children coming"), minimum=0, maximum=MAX_CHILDREN, default=0)
+    adults = CountField(_l("Adults coming"), minimum=1, maximum=MAX_ADULTS, default=1,
+                        range_code="adults_out_of_range")
+    children = CountField(_l("Children coming"), minimum=0, maximum=MAX_CHILDREN, default=0,
+                          range_code="children_out_of_range")
     grades = CheckboxesField(_l("Your children's grades at school"))
     childcare_children = CountField(_l("How many children need childcare?"), minimum=0,
                                     maximum=MAX_CHILDREN, default=0)
