@@ -134,6 +134,9 @@ def update_event(event_id, details, now):
 
 
 def publish(event, now):
+    """Publishing may promote waiting families: the event row is locked
+    first, as for every change of seats."""
+    event = lock_row(Event, event.id)
     if event.status == EventStatus.CANCELLED:
         raise EventError("event_cancelled")
     if event.ends_at <= now:
