@@ -202,13 +202,23 @@ STAFF_PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def desk(db, school):
-    """A front-desk user with a password hashed cheaply (scrypt is slow)."""
+def staff_user(db, school):
+    """staff_user(email, name, role) -> a user of the school with STAFF_PASSWORD,
+    hashed cheaply (scrypt is slow)."""
     from werkzeug.security import generate_password_hash
 
     from portal.services.users import create_user
 
-    user = create_user(school, "desk@lincoln.example", "Ana Desk", "frontdesk")
-    user.password_hash = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
-    db.session.commit()
-    return user
+    def make(email, name, role):
+        user = create_user(school, email, name, role)
+        user.password_hash = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def desk(staff_user):
+    """A front-desk user."""
+    return staff_user("desk@lincoln.example", "Ana Desk", "frontdesk")

@@ -11,7 +11,8 @@ from ..extensions import db
 from ..models import Event, utcnow
 
 ORGANIZERS = ("admin", "organizer")
-DOOR_STAFF = ("admin", "organizer", "frontdesk")
+FRONT_DESK = "frontdesk"
+DOOR_STAFF = ("admin", "organizer", FRONT_DESK)
 ADMINS = ("admin",)
 
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from .. import error_page
-from ..auth.access import DOOR_STAFF, school_event_or_404, staff_required
+from ..auth.access import DOOR_STAFF, FRONT_DESK, school_event_or_404, staff_required
 from ..extensions import db
 from ..models import Attendance, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..services import checkin as service
@@ -32,8 +32,12 @@ PER_PAGE = 100
 # -- helpers ---------------------------------------------------------------------------
 
 def _event_or_404(event_id):
+    """An event of the user's school, not a draft; for the front desk, only
+    the door's events (today's and tomorrow's): no other list of families."""
     event = school_event_or_404(event_id)
     if event.status == EventStatus.DRAFT:
+        abort(404)
+    if current_user.role == FRONT_DESK and not service.is_door_event(event, utcnow()):
         abort(404)
     return event
 

@@ -51,18 +51,28 @@ def local_day_start(utc_naive, tz):
     return _to_utc_naive(datetime.combine(local.date(), time.min, tz))
 
 
-def door_events(school, now):
-    """Published events of the school taking place today or tomorrow (school time)."""
+def _at_the_door(school, now):
+    """The door's events: published events of the school taking place today
+    or tomorrow (school time)."""
     tz = school.tz
     today = now.replace(tzinfo=timezone.utc).astimezone(tz).date()
     start = _to_utc_naive(datetime.combine(today, time.min, tz))
     end = _to_utc_naive(datetime.combine(today + timedelta(days=2), time.min, tz))
+    return (Event.school_id == school.id, Event.status == EventStatus.PUBLISHED,
+            Event.starts_at < end, Event.ends_at > start)
+
+
+def door_events(school, now):
     return db.session.execute(
-        select(Event)
-        .where(Event.school_id == school.id, Event.status == EventStatus.PUBLISHED,
-               Event.starts_at < end, Event.ends_at > start)
-        .order_by(Event.starts_at, Event.id)
+        select(Event).where(*_at_the_door(school, now)).order_by(Event.starts_at, Event.id)
     ).scalars().all()
+
+
+def is_door_event(event, now):
+    """Whether the front desk may open this event's list of families."""
+    return db.session.execute(
+        select(Event.id).where(Event.id == event.id, *_at_the_door(event.school, now))
+    ).first() is not None
 
 
 def door_open(event, now):

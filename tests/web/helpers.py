@@ -1,4 +1,5 @@
 import re
+from datetime import time, timedelta
 
 HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"')
 
@@ -43,3 +44,13 @@ def translated_plural(app, locale, singular, plural, num):
 
     with app.test_request_context(), force_locale(locale):
         return str(escape(ngettext(singular, plural, num)))
+
+
+def local_times(school, days, start=time(18, 0), hours=2):
+    """starts_at/ends_at (UTC) for an event `days` from today at `start`, school time."""
+    from portal.models import utcnow
+    from portal.services.event_admin import to_local, to_utc
+
+    day = to_local(utcnow(), school.tz).date() + timedelta(days=days)
+    starts = to_utc(day, start, school.tz)
+    return {"starts_at": starts, "ends_at": starts + timedelta(hours=hours)}

@@ -5,7 +5,7 @@ import pytest
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
-from tests.web.helpers import hidden_fields, text_of
+from tests.web.helpers import hidden_fields, local_times, text_of
 
 PASSWORD = "correct horse battery"
 VISITORS = ["anonymous", "frontdesk", "organizer", "admin", "other_school_organizer"]
@@ -72,7 +72,8 @@ PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout", "auth.set_password"}
 
 
 @pytest.fixture
-def people(app, db, school, event, family, now):
+def people(app, db, school, make_event, family, now):
+    event = make_event(**local_times(school, 1))  # tomorrow: the front desk may open its lists
     other_school = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
     users = {
         role: create_user(school, f"{role}@lincoln.example", role.title(), role, PASSWORD)

@@ -3,7 +3,7 @@ screen, search (name with and without accents, last 4 digits, email, code),
 the scanner's code + Enter, refusals, walk-ins, no-shows, the JSON the
 page's script uses, and CSRF."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +12,7 @@ from portal.models import Attendance, CheckIn, EventStatus, Registration, Regist
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
 from tests.conftest import STAFF_PASSWORD
-from tests.web.helpers import hidden_fields, text_of
+from tests.web.helpers import hidden_fields, local_times, text_of
 from tests.web.test_access import PASSWORD, sign_in
 
 
@@ -20,6 +20,13 @@ from tests.web.test_access import PASSWORD, sign_in
 def staff_client(app, desk):
     client = app.test_client()
     sign_in(client, desk.email)
+    return client
+
+
+@pytest.fixture
+def organizer_client(app, staff_user):
+    client = app.test_client()
+    sign_in(client, staff_user("olivia@lincoln.example", "Olivia Organizer", "organizer").email)
     return client
 
 
@@ -135,8 +142,8 @@ def test_a_draft_event_and_another_schools_event_are_not_found(db, staff_client,
         assert staff_client.get(url(event, "/roster.json")).status_code == 404
 
 
-def test_tomorrows_event_shows_its_list_but_no_check_in_yet(db, staff_client, make_event, family, now):
-    event = make_event(days=2)
+def test_tomorrows_event_shows_its_list_but_no_check_in_yet(db, staff_client, make_event, family, school, now):
+    event = make_event(**local_times(school, 1, start=time(9, 0)))
     registration = registration_service.register(event.id, family(name="Early Family"), now).registration
     db.session.commit()
     page = text_of(staff_client.get(url(event)))
@@ -488,10 +495,53 @@ def test_every_front_desk_post_needs_the_csrf_token(db, staff_client, tonight):
     assert check_ins(db, jose) == 0
 
 
-def test_names_are_shown_escaped(db, staff_client, make_event, family, now):
-    event = make_event()
+def test_names_are_shown_escaped(db, staff_client, make_event, family, school, now):
+    event = make_event(**local_times(school, 1))
     registration_service.register(event.id, family(name='<script>alert("x")</script>'), now)
     db.session.commit()
     page = text_of(staff_client.get(url(event)))
     assert '<script>alert' not in page
     assert "&lt;script&gt;alert" in page
+
+
+def test_today_lists_only_the_desks_own_schools_events(db, staff_client, make_event):
+    other_school = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
+    start = utcnow().replace(microsecond=0) + timedelta(minutes=30)
+    ours = make_event(starts_at=start, ends_at=start + timedelta(hours=1), texts={"en": ("Our breakfast", "")})
+    theirs = make_event(school_id=other_school.id, starts_at=start, ends_at=start + timedelta(hours=1),
+                        texts={"en": ("Roosevelt science fair", "")})
+
+    page = text_of(staff_client.get("/staff/checkin/"))
+
+    assert "Our breakfast" in page and f'href="/staff/checkin/events/{ours.id}"' in page
+    assert "Roosevelt science fair" not in page and f"/events/{theirs.id}\"" not in page
+
+
+FAMILY_LISTS = ["", "/roster.json", "/search.json?q=Early", "/counts.json", "/walk-in", "/no-shows",
+                "/registrations/{registration_id}"]
+DOOR_ACTIONS = ["/scan", "/walk-in", "/no-shows", "/registrations/{registration_id}/checkin",
+                "/registrations/{registration_id}/admit", "/registrations/{registration_id}/undo"]
+
+
+@pytest.mark.parametrize("days", [7, 2, -1, -7], ids=["next week", "the day after tomorrow", "yesterday",
+                                                       "last week"])
+def test_the_front_desk_sees_no_family_list_of_an_event_it_cannot_check_in(app, db, staff_client, make_event,
+                                                                            family, organizer_client, school,
+                                                                            now, days):
+    """Only today's and tomorrow's events are the door's; organizers keep every list."""
+    event = make_event()
+    registration = registration_service.register(event.id, family(name="Early Family"), now).registration
+    event.starts_at, event.ends_at = local_times(school, days, start=time(12, 0)).values()
+    todays = make_event(starts_at=now, ends_at=now + timedelta(hours=1))
+    db.session.commit()
+    lists = [path.format(registration_id=registration.id) for path in FAMILY_LISTS]
+    actions = [path.format(registration_id=registration.id) for path in DOOR_ACTIONS]
+    csrf = {"X-CSRFToken": token(staff_client, todays)}
+
+    assert {path: staff_client.get(url(event, path)).status_code for path in lists} == dict.fromkeys(lists, 404)
+    assert {path: staff_client.post(url(event, path), json={"q": "Early"}, headers=csrf).status_code
+            for path in actions} == dict.fromkeys(actions, 404)
+    assert stored(db, registration).attendance == Attendance.UNKNOWN
+    assert {path: organizer_client.get(url(event, path)).status_code for path in lists} == \
+        dict.fromkeys(lists, 200)
+    assert "Early Family" in text_of(organizer_client.get(url(event)))

@@ -22,7 +22,7 @@ from portal.services.event_admin import to_local, to_utc
 from portal.services.contact import normalize_phone
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
-from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
+from tests.web.helpers import form_post, hidden_fields, local_times, registration_data, text_of, translated
 
 PASSWORD = "correct horse battery"
 QUICK_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
@@ -61,13 +61,6 @@ def post(client, url, data=None):
     """A staff POST with the session's CSRF token, as the page's buttons send it."""
     token = hidden_fields(text_of(client.get("/staff/events")))["csrf_token"]
     return client.post(url, data=dict(data or {}, csrf_token=token))
-
-
-def local_times(school, days, start=time(18, 0), hours=2):
-    """starts_at/ends_at (UTC) for an event `days` from today at `start`, school time."""
-    day = to_local(utcnow(), school.tz).date() + timedelta(days=days)
-    starts = to_utc(day, start, school.tz)
-    return {"starts_at": starts, "ends_at": starts + timedelta(hours=hours)}
 
 
 def new_event_data(**overrides):
