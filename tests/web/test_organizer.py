@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 
 from portal.i18n import language_name
 from portal.models import (
-    Attendance, Event, EventStatus, Registration, RegistrationStatus, Source, utcnow,
+    Attendance, Event, EventStatus, MessageStatus, OutboxMessage, Registration, RegistrationStatus, Source, utcnow,
 )
 from portal.services import declines, registration as registration_service
 from portal.services.event_admin import to_local, to_utc
@@ -351,6 +351,35 @@ def test_markup_in_event_text_and_names_is_shown_escaped(app, db, school, staff,
     assert export.headers["Content-Disposition"].startswith("attachment;")
     rows = list(csv.reader(io.StringIO(text_of(export).lstrip("\ufeff"))))
     assert rows[1][0] == name and "<i>late</i>" in rows[1]
+
+
+def list_under(html, heading):
+    """The first list after the heading with this text."""
+    return re.search(rf">\s*{re.escape(heading)}\s*</h\d>.*?(<ul[^>]*>.*?</ul>)", html, re.S).group(1)
+
+
+def test_what_families_told_us_is_shown_escaped(app, db, staff, event, now):
+    declines.record_decline(event, "other", "en", now, note="<i>nights</i>", name="<img src=x onerror=alert(1)>")
+    db.session.commit()
+
+    told_us = list_under(text_of(staff.get(f"/staff/events/{event.id}")), "What they told us")
+
+    assert "<img" not in told_us and "<i>" not in told_us
+    assert "&lt;img src=x onerror=alert(1)&gt;" in told_us and "&lt;i&gt;nights&lt;/i&gt;" in told_us
+
+
+def test_undelivered_messages_are_shown_escaped(app, db, staff, event, family, now):
+    registration = registration_service.register(event.id, family(name="<b>Bold</b> Family"), now).registration
+    message = db.session.execute(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)
+                                 ).scalar_one()
+    message.status, message.last_error = MessageStatus.FAILED, "550 <script>alert(2)</script> mailbox"
+    db.session.commit()
+
+    undelivered = list_under(text_of(staff.get(f"/staff/events/{event.id}")), "Could not be delivered")
+
+    assert "<b>" not in undelivered and "<script>" not in undelivered
+    assert "&lt;b&gt;Bold&lt;/b&gt; Family" in undelivered
+    assert "550 &lt;script&gt;alert(2)&lt;/script&gt; mailbox" in undelivered
 
 
 # -- publishing, cancelling, duplicating ----------------------------------------------
