@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from portal.models import EventStatus, NeedKind, RegistrationStatus
+from portal.models import EventStatus, NeedKind, RegistrationStatus, utcnow
 from portal.services import registration as service
 from portal.services.errors import RegistrationError
 from portal.services.tokens import hash_token
@@ -95,6 +95,18 @@ def test_raising_capacity_promotes_from_waitlist(db, make_event, family, now):
 def test_registration_closes_at_deadline(db, make_event, family, now):
     event = make_event(registration_deadline=now - timedelta(minutes=1))
     assert error_code(lambda: service.register(event.id, family(), now)) == "registration_closed"
+
+
+def test_the_deadline_itself_is_closed_and_the_second_before_is_open(db, make_event, family):
+    deadline = utcnow().replace(microsecond=0) + timedelta(hours=1)
+    event = make_event(registration_deadline=deadline)
+    db.session.expire_all()  # the deadline as stored, read back
+
+    assert error_code(lambda: service.register(event.id, family(), deadline)) == "registration_closed"
+    assert service.registration_window(event, deadline) == "registration_closed"
+    just_before = deadline - timedelta(seconds=1)
+    assert service.registration_window(event, just_before) is None
+    assert service.register(event.id, family(), just_before).registration.status == CONFIRMED
 
 
 @pytest.mark.parametrize("status, code", [
