@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -96,7 +97,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, sqlite_foreign_keys_off(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -106,6 +107,34 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            check_sqlite_foreign_keys(connection)
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """SQLite changes a table's constraints by building a new table and
+    dropping the old one; with foreign keys enforced, that drop would delete
+    or refuse the rows pointing at it. The pragma works only outside a
+    transaction, so it is set on the driver's connection before Alembic
+    begins, and the keys are checked before the migration commits."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        if connection.in_transaction():  # begun again after Alembic committed
+            connection.commit()
+        driver.execute("PRAGMA foreign_keys=ON")
+
+
+def check_sqlite_foreign_keys(connection):
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"rows point at rows that do not exist: {broken[:10]}")
 
 
 if context.is_offline_mode():

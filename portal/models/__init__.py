@@ -1,8 +1,8 @@
 from .base import utcnow
-from .event import Event, EventStatus, EventText
+from .event import MAX_CAPACITY, Event, EventStatus, EventText
 from .grades import GRADES, grades_to_mask, mask_to_grades
 from .registration import (
-    Attendance, CheckIn, Decline, DeclineReason, Need, NeedKind, Registration, RegistrationStatus,
+    MAX_ADULTS, MAX_CHILDREN, Attendance, CheckIn, Decline, DeclineReason, Need, NeedKind, Registration, RegistrationStatus,
     Source,
 )
 from .message import Campaign, MessageKind, MessageStatus, OutboxMessage, Suppression
@@ -10,7 +10,7 @@ from .school import School
 from .user import ROLES, User
 
 __all__ = [
-    "utcnow", "Event", "EventStatus", "EventText", "GRADES", "grades_to_mask", "mask_to_grades",
+    "utcnow", "MAX_ADULTS", "MAX_CAPACITY", "MAX_CHILDREN", "Event", "EventStatus", "EventText", "GRADES", "grades_to_mask", "mask_to_grades",
     "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "Need", "NeedKind", "Registration", "RegistrationStatus",
     "School", "ROLES", "User", "Campaign", "MessageKind", "MessageStatus", "OutboxMessage", "Suppression",
 ]

@@ -4,14 +4,17 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from .base import check_between, check_one_of, utcnow
 from .grades import GradeSet
+
+MAX_CAPACITY = 5000  # people at one event; childcare places too
 
 
 class EventStatus:
     DRAFT = "draft"
     PUBLISHED = "published"
     CANCELLED = "cancelled"
+    ALL = (DRAFT, PUBLISHED, CANCELLED)
 
 
 class Event(db.Model):
@@ -40,7 +43,12 @@ class Event(db.Model):
         "EventText", back_populates="event", cascade="all, delete-orphan", lazy="selectin"
     )
 
-    __table_args__ = (Index("ix_event_school_status_starts", "school_id", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_event_school_status_starts", "school_id", "status", "starts_at"),
+        check_between("capacity", 1, MAX_CAPACITY),
+        check_between("childcare_capacity", 0, MAX_CAPACITY),
+        check_one_of("status", EventStatus.ALL),
+    )
 
     @property
     def interpreter_language_list(self):

@@ -4,14 +4,19 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import utcnow
+from .base import check_between, check_one_of, utcnow
 from .grades import GradeSet
+
+# The most adults and children one registration may bring.
+MAX_ADULTS = 10
+MAX_CHILDREN = 15
 
 
 class RegistrationStatus:
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     CANCELLED = "cancelled"
+    ALL = (CONFIRMED, WAITLISTED, CANCELLED)
 
     # The only moves a registration may make; see Registration.move_to.
     TRANSITIONS = {
@@ -25,6 +30,7 @@ class Attendance:
     UNKNOWN = "unknown"
     ATTENDED = "attended"
     NO_SHOW = "no_show"
+    ALL = (UNKNOWN, ATTENDED, NO_SHOW)
 
 
 class Source:
@@ -87,6 +93,12 @@ class Registration(db.Model):
         Index("ix_registration_event_phone", "event_id", "phone"),
         Index("ix_registration_event_last4", "event_id", "phone_last4"),
         Index("ix_registration_event_search_name", "event_id", "search_name"),
+        check_between("adults", 1, MAX_ADULTS),
+        check_between("children", 0, MAX_CHILDREN),
+        check_between("arrived_adults", 0, MAX_ADULTS, nullable=True),
+        check_between("arrived_children", 0, MAX_CHILDREN, nullable=True),
+        check_one_of("status", RegistrationStatus.ALL),
+        check_one_of("attendance", Attendance.ALL),
     )
 
     @property
@@ -163,3 +175,8 @@ class CheckIn(db.Model):
 
     registration = relationship("Registration")
     staff = relationship("User")
+
+    __table_args__ = (
+        check_between("adults", 0, MAX_ADULTS),
+        check_between("children", 0, MAX_CHILDREN),
+    )

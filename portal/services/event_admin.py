@@ -5,12 +5,10 @@ from datetime import date, datetime, time, timedelta, timezone
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..database import lock_row
 from ..extensions import db
-from ..models import GRADES, Event, EventStatus, MessageKind
+from ..models import GRADES, MAX_CAPACITY, Event, EventStatus, MessageKind
 from . import notify
 from .errors import DomainError
 from .registration import confirmed_people, promote_waitlisted
-
-MAX_CAPACITY = 5000
 
 
 class EventError(DomainError):

@@ -9,15 +9,14 @@ from sqlalchemy import func, or_, select
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    GRADES, Event, EventStatus, MessageKind, Need, NeedKind, Registration, RegistrationStatus, Source,
+    GRADES, MAX_ADULTS, MAX_CHILDREN, Event, EventStatus, MessageKind, Need, NeedKind, Registration,
+    RegistrationStatus, Source,
 )
 from .contact import phone_last_digits, search_key
 from . import notify
 from .errors import RegistrationError
 from .tokens import hash_token, new_checkin_code, new_manage_token
 
-MAX_ADULTS = 10
-MAX_CHILDREN = 15
 MAX_CHILD_AGE = 17
 
 
