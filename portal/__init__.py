@@ -1,4 +1,5 @@
 """Family Events Portal: the application factory."""
+import re
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
@@ -50,7 +51,7 @@ def create_app(config_object=Config, **overrides):
     _install_error_pages(app)
     _install_language_cookie(app)
     _install_security_headers(app)
-    _refuse_nul_characters(app)
+    _refuse_untypeable_characters(app)
 
     from .cli import register_cli
 
@@ -171,18 +172,35 @@ def _install_security_headers(app):
         return response
 
 
-def _refuse_nul_characters(app):
-    """A NUL character is never part of what a person types, and PostgreSQL
-    cannot store one: such a request is refused before any view sees it."""
+# A NUL, or half of a UTF-16 surrogate pair (which JSON can spell as
+# "\ud800"): never part of what a person types, and neither PostgreSQL nor
+# SQLite's driver can store one.
+UNTYPEABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _json_strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _json_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _json_strings(item)
+
+
+def _refuse_untypeable_characters(app):
+    """A request carrying such a character is refused before any view sees it."""
 
     @app.before_request
-    def refuse_nul():
+    def refuse_untypeable():
         values = [value for _key, values in request.args.lists() for value in values]
         if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
             values += [value for _key, values in request.form.lists() for value in values]
         elif request.is_json:
-            raw = request.get_data(cache=True)
-            if b"\x00" in raw or b"\\u0000" in raw:
+            if b"\x00" in request.get_data(cache=True):
                 abort(400)
-        if any("\x00" in value for value in values):
+            values += _json_strings(request.get_json(silent=True))
+        if any(UNTYPEABLE.search(value) for value in values):
             abort(400)

@@ -2,6 +2,7 @@
 screen, search (name with and without accents, last 4 digits, email, code),
 the scanner's code + Enter, refusals, walk-ins, no-shows, the JSON the
 page's script uses, and CSRF."""
+import json
 import re
 from datetime import datetime, time, timedelta, timezone
 
@@ -79,6 +80,10 @@ def notices(html):
 def stored(db, registration):
     db.session.expire_all()
     return db.session.get(Registration, registration.id)
+
+
+def count_rows(db, model):
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
 
 
 def check_ins(db, registration, action="check_in"):
@@ -545,3 +550,29 @@ def test_the_front_desk_sees_no_family_list_of_an_event_it_cannot_check_in(app, 
     assert {path: organizer_client.get(url(event, path)).status_code for path in lists} == \
         dict.fromkeys(lists, 200)
     assert "Early Family" in text_of(organizer_client.get(url(event)))
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/scan", {"q": "Ana {}"}),
+    ("/walk-in", {"walkin-name": "Ana {}", "walkin-adults": 1}),
+    ("/registrations/{jose}/checkin", {"client_key": "key-{}"}),
+])
+@pytest.mark.parametrize("surrogate", [b"\\ud800", b"\\udfff", b"\xed\xa0\x80"], ids=["high", "low", "raw"])
+def test_a_lone_surrogate_in_json_is_refused_like_a_nul_and_changes_nothing(db, staff_client, tonight, path,
+                                                                            fields, surrogate):
+    """Half of a UTF-16 pair is no character: PostgreSQL cannot store it and SQLite's driver cannot send it."""
+    event, families = tonight
+    body = json.dumps(fields).encode().replace(b"{}", surrogate)
+    before = (count_rows(db, Registration), count_rows(db, CheckIn))
+
+    response = staff_client.post(url(event, path.format(jose=families["jose"].id)), data=body,
+                                 content_type="application/json", headers={"X-CSRFToken": token(staff_client, event)})
+
+    assert response.status_code == 400
+    assert (count_rows(db, Registration), count_rows(db, CheckIn)) == before
+
+
+def test_a_whole_surrogate_pair_in_json_is_a_character_like_any_other(db, staff_client, tonight):
+    event, _families = tonight
+    response = post_json(staff_client, event, "/walk-in", {"walkin-name": "Ana \U0001F33B", "walkin-adults": 1})
+    assert response.status_code == 200 and response.get_json()["registration"]["name"] == "Ana \U0001F33B"
