@@ -9,7 +9,12 @@ waitlist's order (waitlisted_at, then id) is the order in which the server
 committed them. Runs on the suite's database kind (a SQLite file: several
 processes, WAL, BEGIN IMMEDIATE; or PostgreSQL: SELECT ... FOR UPDATE), in
 a database of its own, migrated with `flask db upgrade`. The race runs
-once (a module fixture); each test checks one promise about its outcome."""
+once (a module fixture); each test checks one promise about its outcome.
+
+A missing lock overbooks only when two requests count within the same few
+milliseconds, so this race rarely sees one: the tests that pause a call
+right after it counts (tests/unit/test_concurrency.py) and read the SQL of
+every seat change (tests/unit/test_seat_locks.py) are the reliable detector."""
 import http.client
 import os
 import re
