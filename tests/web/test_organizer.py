@@ -18,7 +18,7 @@ from portal.models import (
     Attendance, Event, EventStatus, MessageStatus, OutboxMessage, Registration, RegistrationStatus, Source, utcnow,
 )
 from portal.services import declines, registration as registration_service
-from portal.services.event_admin import to_local, to_utc
+from portal.services.event_admin import to_local
 from portal.services.contact import normalize_phone
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
