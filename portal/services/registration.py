@@ -365,6 +365,27 @@ def cancel_registration(registration_id, now):
     return promote_waitlisted(event, now)
 
 
+def restore_registration(registration_id, now):
+    """Undo a cancellation made by mistake, while the family's places are
+    still free (a cancellation gives them to the waitlist at once); the
+    family is confirmed again, as before."""
+    registration = db.session.get(Registration, registration_id)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.CANCELLED:
+        raise RegistrationError("not_cancelled")
+    if event.status == EventStatus.CANCELLED:
+        raise RegistrationError("event_cancelled")
+    if event.starts_at <= now:
+        raise RegistrationError("event_past")
+    places = event.capacity - confirmed_people(event.id)
+    if registration.party_size > places:
+        raise RegistrationError("restore_no_room", places=max(places, 0))
+    registration.move_to(RegistrationStatus.CONFIRMED, now)
+    db.session.flush()
+    return registration
+
+
 def promote_by_hand(registration_id, now):
     """An organizer gives a waiting family a place out of turn; it must fit."""
     registration = db.session.get(Registration, registration_id)

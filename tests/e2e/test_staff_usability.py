@@ -235,7 +235,7 @@ def test_no_staff_page_is_wider_than_the_screen(db, tonight, admin, open_context
     context, page = open_context(narrow(width))
     sign_in(page, admin)
     paths = ["/staff/events", f"/staff/events/{event.id}", f"/staff/events/{event.id}/roster",
-             f"/staff/events/{event.id}/needs", "/staff/reports", "/staff/users", "/staff/account",
+             f"/staff/events/{event.id}/needs-sheet", "/staff/reports", "/staff/users", "/staff/account",
              "/staff/checkin/", f"/staff/checkin/events/{event.id}"]
     for language in ("en", "es"):
         for path in paths:
@@ -265,7 +265,7 @@ def test_the_dashboard_shows_numbers_first_and_daily_actions_before_the_rest(db,
     tiles = page.locator(".needs h3")
     expect(tiles.filter(has_text="Childcare")).to_have_count(1)
     expect(tiles.filter(has_text="Transportation")).to_have_count(0)
-    page.goto(f"/staff/events/{event.id}/needs")
+    page.goto(f"/staff/events/{event.id}/needs-sheet")
     expect(page.locator(".needs h3").filter(has_text="Childcare")).to_have_count(1)
     expect(page.locator(".needs h3").filter(has_text="Transportation")).to_have_count(0)
     axe_check(page)

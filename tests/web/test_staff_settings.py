@@ -14,6 +14,7 @@ def test_sign_out_tells_the_browser_to_forget_what_the_pages_stored(app, staff):
 
 def test_idle_expiry_tells_the_browser_to_forget_too(app, staff):  # noqa: F811
     client = signed_in(app, staff["frontdesk"])
+    assert client.get("/staff/checkin/").status_code == 200
     with client.session_transaction() as session:
         session["staff_seen"] -= app.config["STAFF_IDLE_MINUTES"] * 60 + 60
     response = client.get("/staff/checkin/")
