@@ -252,33 +252,28 @@ def cancel_registration(event_id, registration_id):
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/restore")
 @staff_required(*ORGANIZERS)
 def restore_registration(event_id, registration_id):
-    event = school_event_or_404(event_id)
-    registration = _event_registration_or_404(event, registration_id)
-    try:
-        registration_service.restore_registration(registration.id, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error.code, **error.params), "warning")
-    else:
-        db.session.commit()
-        flash(_("The registration of %(name)s is restored: the family is confirmed again.", name=registration.name),
-              "success")
-    return redirect(url_for("organizer.dashboard", event_id=event.id))
+    return _confirm_by_hand(event_id, registration_id, registration_service.restore_registration, lambda name: _(
+        "The registration of %(name)s is restored: the family is confirmed again.", name=name))
 
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/promote")
 @staff_required(*ORGANIZERS)
 def promote_registration(event_id, registration_id):
+    return _confirm_by_hand(event_id, registration_id, registration_service.promote_by_hand,
+                            lambda name: _("%(name)s now has a place.", name=name))
+
+
+def _confirm_by_hand(event_id, registration_id, confirm, done):
     event = school_event_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
     try:
-        registration_service.promote_by_hand(registration.id, utcnow())
+        confirm(registration.id, utcnow())
     except DomainError as error:
         db.session.rollback()
         flash(error_message(error.code, **error.params), "warning")
     else:
         db.session.commit()
-        flash(_("%(name)s now has a place.", name=registration.name), "success")
+        flash(done(registration.name), "success")
     return redirect(url_for("organizer.dashboard", event_id=event.id))
 
 

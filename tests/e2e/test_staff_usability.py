@@ -9,19 +9,18 @@ from datetime import timedelta
 import pytest
 from werkzeug.security import generate_password_hash
 
-from portal.models import Attendance, Registration, RegistrationStatus, utcnow
+from portal.models import Attendance, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.users import create_user
 from tests.conftest import STAFF_PASSWORD
 from tests.e2e.conftest import PHONE, axe_check
+from tests.e2e.test_frontdesk import TABLET, open_context, row, stored  # noqa: F401 (open_context: a fixture)
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips (or fails) with how to install it
     expect = None
 
-TABLET = dict(viewport={"width": 768, "height": 1024}, is_mobile=True, has_touch=True)
-LAPTOP = dict(viewport={"width": 1280, "height": 800})
 
 
 def narrow(width):
@@ -54,21 +53,6 @@ def admin(db, school):
     return user
 
 
-@pytest.fixture
-def open_context(browser, live_server):
-    contexts = []
-
-    def make(size=TABLET, **options):
-        context = browser.new_context(base_url=live_server, bypass_csp=True, **size, **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context, context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def sign_in(page, user):
     page.goto("/staff/login")
     page.locator("#email").fill(user.email)
@@ -80,15 +64,6 @@ def sign_in(page, user):
 def open_checkin(page, event_id, path=""):
     page.goto(f"/staff/checkin/events/{event_id}{path}")
     expect(page.locator("#frontdesk")).to_have_attribute("data-loaded", "true")  # the script holds the list
-
-
-def stored(db, registration_id):
-    db.session.rollback()  # end this thread's snapshot: the server wrote since
-    return db.session.get(Registration, registration_id)
-
-
-def row(page, registration_id):
-    return page.locator(f"#fd-list li[data-id='{registration_id}']")
 
 
 def fits(page, width):

@@ -2,23 +2,9 @@
 still free, and only for an event still to come."""
 from datetime import timedelta
 
-import pytest
-
 from portal.models import EventStatus, RegistrationStatus
 from portal.services import registration as service
-from portal.services.errors import RegistrationError
-
-
-def register(db, event, details, now):
-    registered = service.register(event.id, details, now)
-    db.session.commit()
-    return registered.registration
-
-
-def refused(call):
-    with pytest.raises(RegistrationError) as raised:
-        call()
-    return raised.value.code
+from tests.unit.test_registration_service import error_code as refused, register
 
 
 def test_a_cancelled_registration_is_restored_while_its_places_are_free(db, make_event, family, now):
