@@ -32,7 +32,10 @@ def tonight(db, make_event, family):
     """An event that began ten minutes ago, with no rides on offer."""
     now = utcnow()
     event = make_event(capacity=12, offers_transportation=False)
-    register = lambda **fields: registration_service.register(event.id, family(**fields), now).registration  # noqa: E731
+
+    def register(**fields):
+        return registration_service.register(event.id, family(**fields), now).registration
+
     families = dict(
         marcus=register(name="Marcus Johnson", adults=1, children=1),
         jose=register(name="José Núñez", adults=2, children=1, email="jose.nunez.family.account@example.org",
