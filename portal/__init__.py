@@ -143,10 +143,12 @@ def _install_error_pages(app):
 
 
 def _install_language_cookie(app):
+    from .i18n import is_staff_page
+
     @app.after_request
     def remember_language(response):
         requested = request.args.get("lang")
-        if requested in app.config["PORTAL_LANGUAGES"]:
+        if requested in app.config["PORTAL_LANGUAGES"] and not is_staff_page():
             response.set_cookie(
                 app.config["LANGUAGE_COOKIE"], requested, max_age=365 * 24 * 3600,
                 samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,

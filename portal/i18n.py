@@ -24,12 +24,27 @@ def requested_language():
     return request.accept_languages.best_match(list(languages))
 
 
+# Staff pages are read on shared computers where a family may have chosen
+# its language before: they never follow the family language cookie.
+STAFF_BLUEPRINTS = frozenset({"auth", "organizer", "frontdesk"})
+
+
+def is_staff_page():
+    return request.blueprint in STAFF_BLUEPRINTS
+
+
 def select_locale():
-    """?lang=, then the cookie, then (on a family's own registration) the
-    language they chose, then Accept-Language, then the school's default."""
+    """Family pages: ?lang=, then the cookie, then (on a family's own
+    registration) the language they chose. Staff pages: ?lang=, then the
+    staff member's own setting. Then Accept-Language, then the school's
+    default."""
     languages = shipped_languages()
-    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
-                      g.get("preferred_language")):
+    if is_staff_page():
+        candidates = (request.args.get("lang"), _staff_language())
+    else:
+        candidates = (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
+                      g.get("preferred_language"))
+    for candidate in candidates:
         if candidate in languages:
             return candidate
     best = request.accept_languages.best_match(list(languages))
@@ -39,6 +54,12 @@ def select_locale():
     if school is not None and school.default_language in languages:
         return school.default_language
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _staff_language():
+    from flask_login import current_user
+
+    return current_user.language if current_user.is_authenticated else None
 
 
 def current_language():

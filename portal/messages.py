@@ -50,6 +50,8 @@ ERROR_MESSAGES = {
     "event_not_published": _l("This event is not published."),
     "not_enough_places": _l("There are not enough places left for this family. Raise the capacity first."),
     "not_waitlisted": _l("This family is not on the waitlist."),
+    "not_cancelled": _l("This registration is not cancelled."),
+    "restore_no_room": _l("The family's places have gone to waiting families, so the registration cannot be restored. Raise the capacity first."),
     "campaign_subject_missing": _l("Please write a subject in the school's main language."),
     "campaign_body_missing": _l("Please write the message in the school's main language."),
     "campaign_text_incomplete": _l("Please write both a subject and a message in this language, or leave both empty."),
@@ -67,6 +69,10 @@ COUNTED_MESSAGES = {
     "not_enough_places": ("places", lambda n: ngettext(
         "Only %(num)d place is left, not enough for this family. Raise the capacity first.",
         "Only %(num)d places are left, not enough for this family. Raise the capacity first.", n)),
+    "restore_no_room": ("places", lambda n: ngettext(
+        "Only %(num)d place is free now: the family's places have gone to waiting families. Raise the capacity first.",
+        "Only %(num)d places are free now: the family's places have gone to waiting families. Raise the capacity first.",
+        n)),
 }
 
 

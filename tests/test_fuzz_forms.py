@@ -43,7 +43,7 @@ from werkzeug.security import generate_password_hash
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, \
     SelectMultipleField
 
-from portal.auth.forms import ContactForm, LoginForm, SetPasswordForm, UserForm
+from portal.auth.forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
 from portal.extensions import db as _db
 from portal.forms import ClockField, DayField, EmailAddressField, PhoneField
 from portal.frontdesk.forms import ArrivedForm, ClientKeyForm, WalkInForm
@@ -698,6 +698,7 @@ def world(app, db, school, make_event, family, now):
         "set_password": form_specs(app, SetPasswordForm),
         "user": form_specs(app, UserForm),
         "contact": form_specs(app, ContactForm),
+        "staff_settings": form_specs(app, lambda: StaffSettingsForm(app.config["PORTAL_LANGUAGES"])),
         "event": form_specs(app, event_form),
         "campaign": form_specs(app, campaign_form),
         "arrived": form_specs(app, lambda: ArrivedForm(meta={"csrf": False}, formdata=None)),
@@ -888,6 +889,15 @@ def test_fuzz_edit_user(world, data):
 
 @FUZZ
 @given(data=st.data())
+def test_fuzz_staff_language_setting(world, data):
+    desk = signed_in(world, world.frontdesk, "/staff/account")
+    pairs = data.draw(form_fields(world.specs["staff_settings"]), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("staff language", lambda: desk.post("/staff/account", pairs, csrf, lang), csrf)
+
+
+@FUZZ
+@given(data=st.data())
 def test_fuzz_privacy_export(world, data):
     desk = admin_desk(world)
     contacts = [registration.phone for registration in world.regs.values() if registration.phone] \
@@ -1070,7 +1080,7 @@ def test_fuzz_frontdesk_scan_and_search(world, data):
 def test_fuzz_staff_buttons_and_family_links(world, data):
     desk = admin_desk(world)
     events, regs = world.events, world.regs
-    route = data.draw(st.sampled_from(["duplicate", "cancel registration", "promote", "reset password",
+    route = data.draw(st.sampled_from(["duplicate", "cancel registration", "promote", "restore", "reset password",
                                        "no-shows", "logout", "unsubscribe", "sms inbound"]), label="route")
     pairs = data.draw(form_fields([]), label="extra fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
@@ -1078,10 +1088,10 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
     if route == "duplicate":
         key = data.draw(st.sampled_from(sorted(events) + ["missing"]), label="event")
         url = f"/staff/events/{event_id(world, key)}/duplicate"
-    elif route in ("cancel registration", "promote"):
+    elif route in ("cancel registration", "promote", "restore"):
         key = data.draw(st.sampled_from(["open", "open", "tonight", "elsewhere"]), label="event")
         who = data.draw(st.sampled_from(sorted(regs)), label="registration")
-        path = "cancel" if route == "cancel registration" else "promote"
+        path = "cancel" if route == "cancel registration" else route
         url = f"/staff/events/{event_id(world, key)}/registrations/{regs[who].id}/{path}"
     elif route == "reset password":
         user_id = data.draw(st.sampled_from([world.frontdesk.id, world.inactive.id, world.stranger.id, MISSING_ID]),
@@ -1160,7 +1170,7 @@ FUZZED_POST_ENDPOINTS = {
     "auth.reset_password", "auth.privacy_export",
     "organizer.new_event", "organizer.edit_event", "organizer.change_status", "organizer.duplicate_event",
     "organizer.add_registration", "organizer.edit_registration", "organizer.cancel_registration",
-    "organizer.promote_registration", "organizer.new_message",
+    "organizer.promote_registration", "organizer.restore_registration", "organizer.new_message", "auth.account",
     "frontdesk.scan", "frontdesk.check_in", "frontdesk.admit", "frontdesk.undo", "frontdesk.walk_in",
     "frontdesk.no_shows",
 }

@@ -16,6 +16,13 @@ DOOR_STAFF = ("admin", "organizer", FRONT_DESK)
 ADMINS = ("admin",)
 
 
+def forgetting_browser_storage(response):
+    """Sign-out and idle expiry: what staff pages kept in this browser (the
+    front desk's list of families) is wiped, on a shared computer too."""
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
+
+
 def _idle_too_long():
     seen = session.get("staff_seen")
     limit = timedelta(minutes=current_app.config["STAFF_IDLE_MINUTES"])
@@ -37,7 +44,7 @@ def staff_required(*roles):
                 logout_user()
                 session.clear()
                 flash(_("You were signed out after a while without activity. Please sign in again."), "warning")
-                return redirect(url_for("auth.login", next=request.full_path))
+                return forgetting_browser_storage(redirect(url_for("auth.login", next=request.full_path)))
             if current_user.role not in roles:
                 abort(403)
             g.school = current_user.school

@@ -38,3 +38,11 @@ class UserForm(PortalForm):
 class ContactForm(PortalForm):
     contact = TextField(_l("Phone number or email"), max_length=254,
                         validators=[InputRequired(message=_l("Please enter a phone number or an email address."))])
+
+
+class StaffSettingsForm(PortalForm):
+    language = ChoiceField(_l("Language of the staff pages"))
+
+    def __init__(self, languages, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = choices([("", _l("The language of this browser"))] + list(languages.items()))

@@ -8,13 +8,14 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..forms import PortalForm
+from ..i18n import shipped_languages
 from ..messages import error_message
 from ..models import User, utcnow
 from ..services import privacy, users as user_service
 from ..services.users import UserError
 from . import bp
-from .access import ADMINS, DOOR_STAFF, staff_required
-from .forms import ContactForm, LoginForm, SetPasswordForm, UserForm
+from .access import ADMINS, DOOR_STAFF, forgetting_browser_storage, staff_required
+from .forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
 
 
 def _safe_next(target):
@@ -64,13 +65,32 @@ def logout():
         logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
-    return redirect(url_for("auth.login"))
+    return forgetting_browser_storage(redirect(url_for("auth.login")))
 
 
 @bp.get("/")
 @staff_required(*DOOR_STAFF)
 def home():
     return redirect(home_for(current_user))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@staff_required(*DOOR_STAFF)
+def account():
+    """The signed-in staff member's own settings: the language of the staff pages."""
+    form = StaffSettingsForm(shipped_languages(), data={"language": current_user.language or ""})
+    if form.validate_on_submit():
+        try:
+            user_service.set_language(current_user._get_current_object(), form.language.data or None,
+                                      shipped_languages())
+        except UserError as error:
+            db.session.rollback()
+            form.add_error(error.field, error_message(error.code))
+        else:
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 422 if request.method == "POST" else 200
 
 
 @bp.route("/password/<token>", methods=["GET", "POST"])

@@ -249,6 +249,8 @@ def script_strings(event):
         no_match=_("No family found. Check the spelling, or try the last 4 digits of their phone."),
         partial_list=_("Only part of the list is shown. Search to find a family."),
         unknown_code_offline=_("No family of this event has this code. Try their name."),
+        unknown_code=_("Nobody checked in: no family has the code %(code)s. Check the code, or search by name."),
+        nobody_found=_("Nobody checked in: no family matches “%(query)s”."),
         offline=_("Offline: check-ins are saved on this device and sent when the connection returns."),
         waiting=[""] + [ngettext("Offline: %(num)d check-in waiting to be sent",
                                  "Offline: %(num)d check-ins waiting to be sent", n)

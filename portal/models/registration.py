@@ -22,7 +22,7 @@ class RegistrationStatus:
     TRANSITIONS = {
         WAITLISTED: {CONFIRMED, CANCELLED},
         CONFIRMED: {WAITLISTED, CANCELLED},
-        CANCELLED: set(),
+        CANCELLED: {CONFIRMED},  # restored by an organizer while its places are free
     }
 
 
@@ -115,6 +115,7 @@ class Registration(db.Model):
             self.waitlisted_at = now
         elif status == RegistrationStatus.CONFIRMED:
             self.waitlisted_at = None
+            self.cancelled_at = None
         elif status == RegistrationStatus.CANCELLED:
             self.cancelled_at = now
 

@@ -28,6 +28,9 @@ class User(UserMixin, db.Model):
     password_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     password_token_expires_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # The language of the staff pages for this person; None: the browser's.
+    # Never the family language cookie, which a shared computer carries over.
+    language: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school = relationship("School")

@@ -24,7 +24,7 @@ from ..services.events import places_for
 from ..services.reports import school_report
 from . import bp
 from .export import registrations_csv
-from ..forms import DayField
+from ..forms import DayField, PortalForm
 from .forms import add_service_error, campaign_form, event_form
 
 
@@ -231,32 +231,49 @@ def edit_registration(event_id, registration_id):
                            registration=registration), 422 if request.method == "POST" else 200
 
 
-@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/cancel")
+@bp.route("/events/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @staff_required(*ORGANIZERS)
 def cancel_registration(event_id, registration_id):
+    """Asks first (the page names the family and its size), then cancels."""
     event = school_event_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
+    if request.method == "GET" or not PortalForm().validate_on_submit():
+        return render_template("organizer/cancel_registration.html", event=_view(event), registration=registration,
+                               waiting=planning.counts(event.id).waitlisted_parties)
     promoted = registration_service.cancel_registration(registration.id, utcnow())
     db.session.commit()
-    flash(_("The registration is cancelled."), "success")
+    flash(_("The registration of %(name)s is cancelled. You can restore it from the table while its places are free.",
+            name=registration.name), "success")
     if promoted:
         flash(promoted_message(len(promoted)), "success")
     return redirect(url_for("organizer.dashboard", event_id=event.id))
 
 
+@bp.post("/events/<int:event_id>/registrations/<int:registration_id>/restore")
+@staff_required(*ORGANIZERS)
+def restore_registration(event_id, registration_id):
+    return _confirm_by_hand(event_id, registration_id, registration_service.restore_registration, lambda name: _(
+        "The registration of %(name)s is restored: the family is confirmed again.", name=name))
+
+
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/promote")
 @staff_required(*ORGANIZERS)
 def promote_registration(event_id, registration_id):
+    return _confirm_by_hand(event_id, registration_id, registration_service.promote_by_hand,
+                            lambda name: _("%(name)s now has a place.", name=name))
+
+
+def _confirm_by_hand(event_id, registration_id, confirm, done):
     event = school_event_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
     try:
-        registration_service.promote_by_hand(registration.id, utcnow())
+        confirm(registration.id, utcnow())
     except DomainError as error:
         db.session.rollback()
         flash(error_message(error.code, **error.params), "warning")
     else:
         db.session.commit()
-        flash(_("%(name)s now has a place.", name=registration.name), "success")
+        flash(done(registration.name), "success")
     return redirect(url_for("organizer.dashboard", event_id=event.id))
 
 

@@ -364,20 +364,34 @@ def cancel_registration(registration_id, now):
     return promote_waitlisted(event, now)
 
 
+def restore_registration(registration_id, now):
+    """Undo a cancellation made by mistake, while the family's places are
+    still free (a cancellation gives them to the waitlist at once); the
+    family is confirmed again, as before."""
+    return _confirm_by_hand(registration_id, now, RegistrationStatus.CANCELLED, "not_cancelled", "restore_no_room")
+
+
 def promote_by_hand(registration_id, now):
     """An organizer gives a waiting family a place out of turn; it must fit."""
+    return _confirm_by_hand(registration_id, now, RegistrationStatus.WAITLISTED, "not_waitlisted",
+                            "not_enough_places")
+
+
+def _confirm_by_hand(registration_id, now, from_status, wrong_status, no_room):
+    """Confirm a family that is `from_status`, in an event still to come, if
+    the party fits in the places left."""
     registration = db.session.get(Registration, registration_id)
     event = _lock_event(registration.event_id)
     db.session.refresh(registration)
-    if registration.status != RegistrationStatus.WAITLISTED:
-        raise RegistrationError("not_waitlisted")
+    if registration.status != from_status:
+        raise RegistrationError(wrong_status)
     if event.status == EventStatus.CANCELLED:
         raise RegistrationError("event_cancelled")
     if event.starts_at <= now:
         raise RegistrationError("event_past")
     places = event.capacity - confirmed_people(event.id)
     if registration.party_size > places:
-        raise RegistrationError("not_enough_places", places=max(places, 0))
+        raise RegistrationError(no_room, places=max(places, 0))
     registration.move_to(RegistrationStatus.CONFIRMED, now)
     db.session.flush()
     return registration

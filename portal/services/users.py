@@ -116,6 +116,14 @@ def reset_password(user, now):
     return issue_password_link(user, now)
 
 
+def set_language(user, language, languages):
+    """The language of the staff pages for this person; None for the browser's."""
+    if language is not None and language not in languages:
+        raise UserError("choice_invalid", field="language")
+    user.language = language
+    db.session.flush()
+
+
 def sign_out_everywhere(user):
     user.session_version += 1
     db.session.flush()

@@ -1,8 +1,10 @@
 // The front desk's check-in screen, enhanced. Without this file every
 // action is a plain form; with it: results as you type, check-in without a
 // reload, live counts, and an offline mode. The page keeps the event's list
-// (in memory and localStorage) and searches it locally; every action is put
-// in a queue in localStorage with a random client_key and sent from there,
+// in memory and, for this tab only, in sessionStorage (only what the list
+// needs to be drawn and searched; signing out or idle expiry wipes it with
+// Clear-Site-Data); it searches it locally. Every action is put in a queue
+// in localStorage with a random client_key and sent from there,
 // so an action taken while the network is down is sent when it comes back,
 // and one sent twice counts once on the server.
 (function () {
@@ -23,30 +25,34 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var input = $("fd-q"), form = $("fd-search"), panelSlot = $("fd-panel"), message = $("fd-message");
-  var banner = $("fd-banner");
+  var banner = $("fd-banner"), alertNode = $("fd-alert");
   if (!$("fd-list")) {
-    // A family's own page has no list: the script adds one, under the family.
-    panelSlot.parentNode.insertBefore(el("section", { "class": "fd-families", "aria-labelledby": "fd-list-title" }, [
+    // A family's own page and the walk-in page have no list: the script adds
+    // one at the end, under what the page is for.
+    root.appendChild(el("section", { "class": "fd-families", "aria-labelledby": "fd-list-title" }, [
       el("h2", { id: "fd-list-title" }), el("p", { id: "fd-list-note", "class": "hint", hidden: true }),
       el("ul", { id: "fd-list", "class": "fd-list" }),
-    ]), panelSlot.nextSibling);
+    ]));
   }
   var list = $("fd-list"), listTitle = $("fd-list-title"), listNote = $("fd-list-note");
 
   var families = {};          // id -> entry, as the server describes it (plus what is queued)
   var serverCopy = {};        // id -> the server's last word, without what is queued
-  var stored = {};            // id -> the same, as the server sent it (small), for localStorage
+  var stored = {};            // id -> the same, as the server sent it (small), for sessionStorage
   var capacity = null, stamp = null, since = null, loaded = false;
   var queue = load("queue") || [];
   var offline = !navigator.onLine, signedOut = false, stale = false, flushing = false;
   var lastAction = null, lastInteraction = Date.now(), searchSeq = 0;
 
   // -- small helpers ------------------------------------------------------------------
+  // The queue outlives the tab (work done offline is never lost); the list
+  // of families stays with the tab.
+  function storage(name) { return name === "queue" ? localStorage : sessionStorage; }
   function load(name) {
-    try { return JSON.parse(localStorage.getItem(KEY + name)); } catch (e) { return null; }
+    try { return JSON.parse(storage(name).getItem(KEY + name)); } catch (e) { return null; }
   }
   function save(name, value) {
-    try { localStorage.setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* full: memory only */ }
+    try { storage(name).setItem(KEY + name, JSON.stringify(value)); } catch (e) { /* full: memory only */ }
   }
   function fmt(template, params) {
     return String(template).replace(/%\((\w+)\)[sd]/g, function (all, name) {
@@ -152,9 +158,16 @@
     queue.forEach(applyLocally);
   }
 
+  // What the list needs to be drawn and searched offline; the email and the
+  // family's note are shown from memory only.
+  var NOT_KEPT = { email: true, note: true };
   function persist() {
     save("roster", { saved: Date.now(), stamp: stamp, since: since, capacity: capacity,
-      families: Object.keys(stored).map(function (id) { return stored[id]; }) });
+      families: Object.keys(stored).map(function (id) {
+        var kept = {};
+        Object.keys(stored[id]).forEach(function (field) { if (!NOT_KEPT[field]) kept[field] = stored[id][field]; });
+        return kept;
+      }) });
   }
 
   function applyLocally(item) {
@@ -288,17 +301,37 @@
     (again || input).focus();
   }
 
-  function searchAsYouType() {
+  // announce: Enter was pressed, so finding nobody is said out loud.
+  function searchAsYouType(announce) {
     var text = input.value.trim(), seq = ++searchSeq;
     refreshList();
-    if (!text || offline) return;
+    var nobody = function (found) { if (announce && text && !found) notFound(text); };
+    if (!text || offline) { nobody(!loaded || localResults(text).length); return; }
     getJson(base + "/search.json?q=" + encodeURIComponent(text)).then(function (data) {
       if (seq !== searchSeq || !data || !data.registrations) return;
       data.registrations.forEach(remember);
       rebuild();
       var shown = data.registrations.map(function (r) { return families[r.id] || r; });
       showList(shown, text);
-    }, function () { /* offline: the local results stay */ });
+      nobody(shown.length);
+    }, function () { nobody(localResults(text).length); });
+  }
+
+  // A scan or a search that finds nobody: said loudly, and the text is
+  // selected so that the next scan replaces it.
+  function notFound(text) {
+    var q = parseQuery(text);
+    say(q.code ? fmt(S.unknown_code, { code: q.code }) : fmt(S.nobody_found, { query: text }), "error");
+    if (document.activeElement === input && input.value.trim() === text) input.select();
+  }
+
+  // After a check-in, an undo or a walk-in: the box is empty and ready for the next family.
+  function readyForNext() {
+    clearTimeout(typing);
+    searchSeq++;
+    input.value = "";
+    refreshList();
+    input.focus();
   }
 
   // -- drawing a family ----------------------------------------------------------------
@@ -401,6 +434,7 @@
   function say(text, kind) {
     message.textContent = text || "";
     message.className = "fd-message" + (kind ? " fd-message-" + kind : "");
+    if (alertNode) alertNode.textContent = kind === "error" ? text : "";
   }
 
   // -- the banner ------------------------------------------------------------------------
@@ -476,7 +510,12 @@
     return post(request[0], request[1]).then(function (result) {
       flushing = false;
       if (result.kind === "offline" || result.kind === "retry") { renderBanner(); return; }
-      if (result.kind === "signed_out") { signedOut = true; renderBanner(); return; }
+      if (result.kind === "signed_out") {
+        signedOut = true;
+        save("queue", queue);  // idle expiry wiped the browser's storage: what waits is kept again
+        renderBanner();
+        return;
+      }
       if (result.kind === "stale") { stale = true; renderBanner(); return; }
       queue.shift();
       save("queue", queue);
@@ -565,11 +604,12 @@
     enqueue({ type: type || "check_in", id: e.id, name: e.name, adults: adults, children: children });
     say(fmt(type === "admit" ? S.admitted : S.checked_in, { name: e.name }), "ok");
     showPanel(families[e.id]);
+    readyForNext();
   }
 
   function enter(text) {
     var q = parseQuery(text);
-    if (!q.code) { searchAsYouType(); return; }
+    if (!q.code) { clearTimeout(typing); searchAsYouType(true); return; }
     var match = null;
     Object.keys(families).forEach(function (id) { if (families[id].code === q.code) match = families[id]; });
     if (match) {
@@ -580,13 +620,12 @@
         showPanel(match, true);
       } else if (match.status === "confirmed" && doorOpen) {
         checkInEntry(match, match.adults, match.children);
-        input.focus();
       } else {
         showPanel(match);
       }
       return;
     }
-    if (offline) { say(S.unknown_code_offline, "error"); return; }
+    if (offline) { say(S.unknown_code_offline, "error"); input.select(); return; }
     // Not in the list held here: the server knows (another event, or a family just registered).
     post(base + "/scan", { q: text, client_key: newKey() }).then(function (result) {
       var data = result.data || {};
@@ -594,19 +633,21 @@
         data.registrations.forEach(remember);
         rebuild();
         showList(data.registrations.map(function (r) { return families[r.id] || r; }), text);
+        if (!data.registrations.length) notFound(text.trim());
         return;
       }
       if (result.kind === "done") {
         remember(data.registration);
         rebuild();
         persist();
-        input.value = "";
+        if (input.value.trim() === text.trim()) readyForNext();  // unless the next family is being typed
         say(data.message + (data.warning ? " " + data.warning : ""), data.outcome === "checked_in" ? "ok" : "warning");
         showPanel(families[data.registration.id], data.outcome === "waitlisted");
         renderCounts();
         refreshList();
       } else if (result.kind === "refused") {
         say(data.message, "error");
+        if (input.value.trim() === text.trim()) input.select();
       } else if (result.kind === "offline") {
         say(S.unknown_code_offline, "error");
       }
@@ -660,7 +701,7 @@
     enqueue({ type: "walk_in", id: id, key: key, name: name, body: data, entry: entry });
     say(fmt(S.walked_in, { name: name }), "ok");
     showPanel(families[id]);
-    input.focus();
+    readyForNext();
   }
 
   root.addEventListener("submit", function (event) {
@@ -682,13 +723,11 @@
       enqueue({ type: "undo", id: e.id, name: e.name });
       say(fmt(S.undone, { name: e.name }), "ok");
       if (panelSlot.querySelector(".fd-panel")) showPanel(families[e.id]);
+      readyForNext();
       return;
     }
     var numbers = target.getAttribute("data-numbers") ? readNumbers(target) : [e.adults, e.children];
-    if (numbers) {
-      checkInEntry(e, numbers[0], numbers[1], action);
-      input.focus();
-    }
+    if (numbers) checkInEntry(e, numbers[0], numbers[1], action);
   });
 
   root.addEventListener("click", function (event) {
@@ -708,6 +747,7 @@
   var typing = null;
   input.addEventListener("input", function () {
     clearTimeout(typing);
+    if (message.textContent) say("");  // a message belongs to the family before: the next search has started
     refreshList();
     typing = setTimeout(searchAsYouType, 200);
   });
@@ -719,24 +759,21 @@
   window.addEventListener("offline", function () { setOffline(true); });
   document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
 
-  // Signing out on a shared device: the lists go, what is still queued stays.
+  // Signing out on a shared device: the lists go (the server's answer also
+  // says Clear-Site-Data, for browsers that follow it).
   var signout = document.querySelector("form.signout");
   if (signout) signout.addEventListener("submit", function () {
     try {
-      Object.keys(localStorage).forEach(function (name) {
-        if (/^fd:v1:.*:roster$/.test(name)) localStorage.removeItem(name);
+      [localStorage, sessionStorage].forEach(function (kept) {
+        Object.keys(kept).forEach(function (name) { if (/^fd:v1:.*:roster$/.test(name)) kept.removeItem(name); });
       });
     } catch (e) { /* nothing kept */ }
   });
 
-  // Lists of other events kept for more than two days are forgotten.
+  // Lists kept in localStorage by an earlier version of this page are forgotten.
   try {
     Object.keys(localStorage).forEach(function (name) {
-      var match = /^fd:v1:(\d+):roster$/.exec(name);
-      if (!match || match[1] === eventId) return;
-      var kept = JSON.parse(localStorage.getItem(name)) || {};
-      var waiting = JSON.parse(localStorage.getItem("fd:v1:" + match[1] + ":queue")) || [];
-      if (!waiting.length && Date.now() - (kept.saved || 0) > 2 * 24 * 3600 * 1000) localStorage.removeItem(name);
+      if (/^fd:v1:.*:roster$/.test(name)) localStorage.removeItem(name);
     });
   } catch (e) { /* storage unavailable */ }
 

@@ -45,8 +45,8 @@ def tonight(db, make_event, family):
 def open_context(request, browser, live_server):
     contexts = []
 
-    def make(size=TABLET, bypass_csp=True):
-        context = browser.new_context(base_url=live_server, bypass_csp=bypass_csp, **size)
+    def make(size=TABLET, bypass_csp=True, **options):
+        context = browser.new_context(base_url=live_server, bypass_csp=bypass_csp, **size, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context, context.new_page()

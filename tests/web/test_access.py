@@ -31,6 +31,7 @@ ACCESS = {
                        dict(ADMINS_ONLY, other_school_organizer=FORBIDDEN)),
     "auth.reset_password": ("POST", "/staff/users/{frontdesk_id}/reset", ADMINS_ONLY),
     "auth.privacy_export": ("GET", "/staff/privacy", ADMINS_ONLY),
+    "auth.account": ("GET", "/staff/account", ANY_STAFF),
     "organizer.events": ("GET", "/staff/events", ORGANIZERS_ANY_SCHOOL),
     "organizer.reports": ("GET", "/staff/reports", ORGANIZERS_ANY_SCHOOL),
     "organizer.new_event": ("GET", "/staff/events/new", ORGANIZERS_ANY_SCHOOL),
@@ -67,6 +68,8 @@ ACCESS = {
 # Last, because it cancels the one registration the routes above work on.
 ACCESS["organizer.cancel_registration"] = (
     "POST", "/staff/events/{event_id}/registrations/{registration_id}/cancel", ORGANIZERS_ONLY)
+ACCESS["organizer.restore_registration"] = (
+    "POST", "/staff/events/{event_id}/registrations/{registration_id}/restore", ORGANIZERS_ONLY)
 # Routes anyone may open: sign-in, sign-out and the one-time password link.
 PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout", "auth.set_password"}
 

@@ -1,0 +1,24 @@
+"""staff language: the language a staff member reads the staff pages in
+
+Revision ID: 0004_staff_language
+Revises: 0003
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004_staff_language'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('language', sa.String(length=10), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('staff_user', schema=None) as batch_op:
+        batch_op.drop_column('language')

@@ -1,0 +1,49 @@
+"""The staff member's own language, and what sign-out and idle expiry tell
+the browser to forget."""
+from tests.web.helpers import hidden_fields, text_of
+from tests.web.test_staff_auth import csrf_of, signed_in, staff  # noqa: F401 (a fixture)
+
+
+def test_sign_out_tells_the_browser_to_forget_what_the_pages_stored(app, staff):  # noqa: F811
+    client = signed_in(app, staff["frontdesk"])
+    token = csrf_of(client, "/staff/checkin/")
+    response = client.post("/staff/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
+def test_idle_expiry_tells_the_browser_to_forget_too(app, staff):  # noqa: F811
+    client = signed_in(app, staff["frontdesk"])
+    assert client.get("/staff/checkin/").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_seen"] -= app.config["STAFF_IDLE_MINUTES"] * 60 + 60
+    response = client.get("/staff/checkin/")
+    assert response.status_code == 302
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
+def test_staff_pages_ignore_the_familys_language_cookie(app, staff):  # noqa: F811
+    client = signed_in(app, staff["frontdesk"])
+    client.get("/events?lang=ko")
+    page = text_of(client.get("/staff/checkin/", headers={"Accept-Language": "en-US"}))
+    assert '<html lang="en"' in page
+    assert '<html lang="en"' in text_of(app.test_client().get("/staff/login?lang=en"))
+
+
+def test_the_staff_language_is_kept_on_the_account_and_bad_choices_change_nothing(app, db, staff):  # noqa: F811
+    user = staff["frontdesk"]
+    client = signed_in(app, user)
+    page = text_of(client.get("/staff/account"))
+    token = hidden_fields(page)["csrf_token"]
+    bad = client.post("/staff/account", data={"csrf_token": token, "language": "xx"})
+    assert bad.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).language is None
+    good = client.post("/staff/account", data={"csrf_token": token, "language": "vi"})
+    assert good.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(user), user.id).language == "vi"
+    assert '<html lang="vi"' in text_of(client.get("/staff/checkin/", headers={"Accept-Language": "en"}))
+    cleared = client.post("/staff/account", data={"csrf_token": token, "language": ""})
+    assert cleared.status_code == 302
+    assert '<html lang="es"' in text_of(client.get("/staff/checkin/", headers={"Accept-Language": "es"}))
