@@ -1,7 +1,7 @@
 """staff language: the language a staff member reads the staff pages in
 
 Revision ID: 0004_staff_language
-Revises: 0003
+Revises: 0004_check_constraints
 
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_staff_language'
-down_revision = '0003'
+down_revision = '0004_check_constraints'
 branch_labels = None
 depends_on = None
 
