@@ -31,6 +31,7 @@ ERROR_MESSAGES = {
     "phone_invalid": _l("Please check the phone number. Use only digits, like 555 201 3344."),
     "email_invalid": _l("Please check the email address, like name@example.com."),
     "too_long": _l("Please make this shorter (at most %(max)s characters)."),
+    "line_break": _l("Please write this on one line."),
     "email_taken": _l("An account with this email already exists."),
     "role_invalid": _l("Please choose a role from the list."),
     "password_too_short": _l("Please choose a password of at least %(min)s characters."),
