@@ -224,3 +224,72 @@ def test_once_the_worker_gives_up_on_a_dropped_connection_without_loop(app, db, 
     monkeypatch.setattr(worker, "begin_write", broken)
     with pytest.raises(OperationalError):
         worker.run(loop=False, report=lambda text: None)
+
+
+# -- addresses at the SMTP server ------------------------------------------------------------
+
+def test_the_envelope_goes_to_exactly_the_stored_address(db, event, family, now, other_families, mail_server):
+    family_with_odd_name = register(event.id, email_family(family, 7, name='Eve "x", <eve@example.net>'), now)
+    db.session.commit()
+    send_due()
+    assert sorted(envelope.rcpt_tos for envelope in mail_server.envelopes) == \
+        sorted([[address] for address in other_families + [family_with_odd_name.registration.email]])
+
+
+def test_a_stored_recipient_that_is_not_one_address_fails_for_good_and_reaches_no_one(
+        db, event, family, now, other_families, mail_server):
+    register(event.id, email_family(family, 77), now)
+    db.session.commit()
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "family77@example.org")
+                       .values(recipient="family77@example.org,eve@example.net"))
+    db.session.commit()
+
+    assert send_due() == {MessageStatus.SENT: OTHER_FAMILIES, MessageStatus.FAILED: 1}
+
+    assert all("eve@example.net" not in envelope.rcpt_tos for envelope in mail_server.envelopes)
+    [failed] = rows(db, status=MessageStatus.FAILED)
+    assert failed.last_error == "could not be written (ValueError)"
+
+
+class RefusingMailbox:
+    """A server that refuses one recipient and repeats the address in its answer, as many do."""
+
+    def __init__(self, refused):
+        self.refused, self.accepted = refused, []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.refused:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.accepted.extend(envelope.rcpt_tos)
+        return "250 OK"
+
+
+def test_a_refused_recipient_is_recorded_without_the_address(app, db, event, family, now, monkeypatch):
+    from aiosmtpd.controller import Controller
+
+    from tests.servers import LOOPBACK, free_port, use_smtp
+
+    register(event.id, email_family(family, 1), now)
+    register(event.id, email_family(family, 2), now)
+    db.session.commit()
+    mailbox, port = RefusingMailbox("family1@example.org"), free_port()
+    controller = Controller(mailbox, hostname=LOOPBACK, port=port, ready_timeout=5)
+    controller.start()
+    try:
+        use_smtp(monkeypatch, app, port)
+        assert send_due() == {MessageStatus.SENT: 1, MessageStatus.FAILED: 1}
+    finally:
+        controller.stop()
+    assert mailbox.accepted == ["family2@example.org"]
+    [failed] = rows(db, status=MessageStatus.FAILED)
+    assert failed.last_error == "recipient refused: 550"
+
+
+def test_an_error_text_keeps_no_email_address_or_phone_number():
+    text = worker.without_contacts("SMTP: (451, b'4.7.1 <ana@example.org> greylisted'); sms +1 612 555 0123 down")
+    assert "ana@example.org" not in text and "612" not in text
+    assert text.startswith("SMTP: (451") and "greylisted" in text
