@@ -30,6 +30,7 @@ ERROR_MESSAGES = {
     "choice_invalid": _l("Please choose from the list."),
     "phone_invalid": _l("Please check the phone number. Use only digits, like 555 201 3344."),
     "email_invalid": _l("Please check the email address, like name@example.com."),
+    "contact_invalid": _l("Please enter the phone number or the email address you registered with, like 555 201 3344 or name@example.com."),
     "too_long": _l("Please make this shorter (at most %(max)s characters)."),
     "line_break": _l("Please write this on one line."),
     "email_taken": _l("An account with this email already exists."),

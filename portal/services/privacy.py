@@ -10,6 +10,7 @@ from ..models import (
     CheckIn, Event, Need, OutboxMessage, Registration, RegistrationStatus, Suppression,
 )
 from .contact import normalize_email, normalize_phone
+from .links import forget_links
 from .registration import promote_waitlisted
 from .tokens import hash_token, new_manage_token
 
@@ -39,8 +40,9 @@ def _forget(registration):
     registration.phone_last4 = ""
     registration.note = ""
     registration.submission_key = None
-    # A fresh random hash that no link matches.
+    # A fresh random hash that no link matches, and no link sent again.
     registration.token_hash = hash_token(new_manage_token())
+    forget_links(registration.id)
     db.session.execute(Need.__table__.delete().where(Need.registration_id == registration.id))
     _forget_messages(OutboxMessage.registration_id == registration.id)
     db.session.expire(registration, ["needs"])
