@@ -6,10 +6,11 @@ message is still delivered, to a real SMTP server on 127.0.0.1."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import OperationalError
 
 import portal.public  # noqa: F401  (before the worker: see tests/unit/test_outbox.py)
+from portal.extensions import db as _db
 from portal.models import Campaign, MessageKind, MessageStatus, OutboxMessage, utcnow
 from portal.notifications import worker
 from portal.notifications.email import build_email
@@ -293,3 +294,44 @@ def test_an_error_text_keeps_no_email_address_or_phone_number():
     text = worker.without_contacts("SMTP: (451, b'4.7.1 <ana@example.org> greylisted'); sms +1 612 555 0123 down")
     assert "ana@example.org" not in text and "612" not in text
     assert text.startswith("SMTP: (451") and "greylisted" in text
+
+
+class KillsItsOwnConnection(RecordingSender):
+    """While the first message is on its way, the database server ends the
+    worker's connection (a restart, a failover, an idle timeout)."""
+
+    def send(self, *args):
+        result = super().send(*args)
+        if len(self.sent) == 1:
+            pid = _db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with _db.engine.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                other.commit()
+        return result
+
+
+def test_the_worker_loop_survives_the_server_ending_its_connection(app, db, event, family, now, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("a server that ends a connection: PostgreSQL only (TEST_DATABASE_URL)")
+    for number in range(3):
+        register(event.id, family(), now)
+    db.session.commit()
+    sender = KillsItsOwnConnection()
+    monkeypatch.setattr(worker, "email_sender", lambda config: sender)
+    monkeypatch.setattr(worker, "sms_provider", lambda config: sender)
+    passes = []
+
+    def sleep(seconds):
+        passes.append(seconds)
+        if len(passes) == 1:
+            _db.session.execute(update(OutboxMessage).where(OutboxMessage.status == MessageStatus.SENDING)
+                                .values(claimed_at=utcnow() - LEASE - timedelta(seconds=1)))
+            _db.session.commit()
+        else:
+            raise StopWorker()
+
+    with pytest.raises(StopWorker):
+        worker.run(loop=True, interval=1, report=lambda text: None, sleep=sleep)
+
+    assert {row.status for row in rows(db)} == {MessageStatus.SENT}
+    assert len(sender.sent) == 4  # the message in flight when the connection ended went once more
