@@ -179,14 +179,37 @@ class StopWorker(Exception):
     pass
 
 
-def test_the_worker_loop_survives_a_database_that_drops_the_connection_mid_pass(
-        app, db, event, family, now, monkeypatch):
-    for number in range(3):
+def three_families_waiting(db, event, family, now):
+    for _number in range(3):
         register(event.id, family(), now)
     db.session.commit()
-    sender = RecordingSender()
+
+
+def run_the_loop_twice(monkeypatch, sender):
+    """`send-due --loop` with `sender`, for two passes; between them, the
+    lease of a message the first pass left claimed runs out. Returns what
+    the passes reported."""
     monkeypatch.setattr(worker, "email_sender", lambda config: sender)
     monkeypatch.setattr(worker, "sms_provider", lambda config: sender)
+    passes, reports = [], []
+
+    def sleep(seconds):
+        passes.append(seconds)
+        if len(passes) == 2:
+            raise StopWorker()
+        _db.session.execute(update(OutboxMessage).where(OutboxMessage.status == MessageStatus.SENDING)
+                            .values(claimed_at=utcnow() - LEASE - timedelta(seconds=1)))
+        _db.session.commit()
+
+    with pytest.raises(StopWorker):
+        worker.run(loop=True, interval=7, report=reports.append, sleep=sleep)
+    assert passes == [7, 7]
+    return reports
+
+
+def test_the_worker_loop_survives_a_database_that_drops_the_connection_mid_pass(
+        app, db, event, family, now, monkeypatch):
+    three_families_waiting(db, event, family, now)
     real_begin_write, calls = worker.begin_write, []
 
     def dropping_begin_write():
@@ -196,23 +219,10 @@ def test_the_worker_loop_survives_a_database_that_drops_the_connection_mid_pass(
         return real_begin_write()
 
     monkeypatch.setattr(worker, "begin_write", dropping_begin_write)
-    passes, reports = [], []
+    sender = RecordingSender()
 
-    def sleep(seconds):
-        passes.append(seconds)
-        if len(passes) == 1:
-            # the lease of the message the broken pass had claimed runs out
-            db.session.execute(update(OutboxMessage).where(OutboxMessage.status == MessageStatus.SENDING)
-                               .values(claimed_at=utcnow() - LEASE - timedelta(seconds=1)))
-            db.session.commit()
-        else:
-            raise StopWorker()
+    assert run_the_loop_twice(monkeypatch, sender) == ["3 sent"]
 
-    with pytest.raises(StopWorker):
-        worker.run(loop=True, interval=7, report=reports.append, sleep=sleep)
-
-    assert passes == [7, 7]
-    assert reports == ["3 sent"]
     assert {row.status for row in rows(db)} == {MessageStatus.SENT}
     # the message being delivered when the connection dropped went once more (same Message-ID if email)
     assert len(sender.sent) == 4
@@ -313,25 +323,10 @@ class KillsItsOwnConnection(RecordingSender):
 def test_the_worker_loop_survives_the_server_ending_its_connection(app, db, event, family, now, monkeypatch):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("a server that ends a connection: PostgreSQL only (TEST_DATABASE_URL)")
-    for number in range(3):
-        register(event.id, family(), now)
-    db.session.commit()
+    three_families_waiting(db, event, family, now)
     sender = KillsItsOwnConnection()
-    monkeypatch.setattr(worker, "email_sender", lambda config: sender)
-    monkeypatch.setattr(worker, "sms_provider", lambda config: sender)
-    passes = []
 
-    def sleep(seconds):
-        passes.append(seconds)
-        if len(passes) == 1:
-            _db.session.execute(update(OutboxMessage).where(OutboxMessage.status == MessageStatus.SENDING)
-                                .values(claimed_at=utcnow() - LEASE - timedelta(seconds=1)))
-            _db.session.commit()
-        else:
-            raise StopWorker()
-
-    with pytest.raises(StopWorker):
-        worker.run(loop=True, interval=1, report=lambda text: None, sleep=sleep)
+    assert run_the_loop_twice(monkeypatch, sender) == ["3 sent"]
 
     assert {row.status for row in rows(db)} == {MessageStatus.SENT}
     assert len(sender.sent) == 4  # the message in flight when the connection ended went once more
