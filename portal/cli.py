@@ -38,22 +38,11 @@ def register_cli(app):
     @app.cli.command("send-due")
     @click.option("--loop", is_flag=True, help="Keep running, one pass every --interval seconds.")
     @click.option("--interval", default=10, show_default=True)
-    @click.option("--batch", default=20, show_default=True)
-    def send_due_command(loop, interval, batch):
+    def send_due_command(loop, interval):
         """Deliver due messages to families (and write due reminders first)."""
-        import time as clock
+        from .notifications.worker import run
 
-        from .notifications.worker import send_due
-
-        while True:
-            outcome = send_due(batch=batch)
-            if outcome or not loop:
-                click.echo(", ".join(f"{count} {status}" for status, count in sorted(outcome.items()))
-                           or "Nothing to send.")
-            if not loop:
-                return
-            db.session.remove()
-            clock.sleep(interval)
+        run(loop=loop, interval=interval, report=click.echo)
 
     @app.cli.command("anonymize-old")
     @click.option("--days", type=int, default=None,

@@ -1,5 +1,4 @@
 """Form fields that speak the family's language in every message."""
-import re
 
 from flask_wtf import FlaskForm
 from datetime import datetime
@@ -11,6 +10,7 @@ from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, Tim
 
 from .messages import error_message
 from .services.contact import normalize_email, normalize_phone
+from .text import has_line_break
 
 def choices(pairs):
     """(value, label) pairs as the options a select or a checkbox list offers."""
@@ -19,9 +19,6 @@ def choices(pairs):
 
 def choice_values(field):
     return {choice.value for choice in field.choices}
-
-
-EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
 
 
 class PortalForm(FlaskForm):
@@ -104,7 +101,9 @@ class CheckboxesField(SelectMultipleField):
 
 
 class TextField(StringField):
-    """Free text, trimmed, with a length limit stated in words."""
+    """One line of free text, trimmed, with a length limit stated in words.
+    A line break inside it is refused: such a text may become an email
+    subject, an SMS or a calendar entry."""
 
     def __init__(self, label=None, max_length=200, **kwargs):
         super().__init__(label, **kwargs)
@@ -117,6 +116,8 @@ class TextField(StringField):
     def pre_validate(self, form):
         if len(self.data or "") > self.max_length:
             raise ValidationError(error_message("too_long", max=self.max_length))
+        if has_line_break(self.data):
+            raise ValidationError(error_message("line_break"))
 
 
 class LongTextField(TextAreaField):
@@ -155,7 +156,7 @@ class EmailAddressField(TextField):
         return normalize_email(self.data)
 
     def post_validate(self, form, validation_stopped):
-        if self.data and not self.errors and (not EMAIL_SHAPE.match(self.data) or len(self.normalized) > 254):
+        if self.data and not self.errors and self.normalized is None:
             self.errors.append(error_message("email_invalid"))
 
 

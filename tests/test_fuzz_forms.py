@@ -51,7 +51,7 @@ from portal.models import EventStatus, RegistrationStatus, utcnow
 from portal.notifications.inbound import START_WORDS, STOP_WORDS
 from portal.notifications.render import unsubscribe_token
 from portal.organizer.forms import campaign_form, event_form
-from portal.public.forms import DeclineForm, registration_form
+from portal.public.forms import DeclineForm, LinkAgainForm, registration_form
 from portal.services import checkin as checkin_service, registration as registration_service
 from portal.services.schools import ensure_school
 from portal.services.users import create_user, issue_password_link
@@ -162,27 +162,22 @@ def describe(changes, limit=2000):
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def only_manage_link_resent(changes):
-    """A family who registers again with the phone or email of a live
-    registration is refused (422), and by design their manage link goes again
-    to their own phone or email: that registration's token changes and a
-    "link" message is queued. That, and only that, may change."""
-    if not changes or set(changes) - {"registration", "outbox_message"}:
+def only_links_sent_again(changes):
+    """Registering again with the phone or email of a live registration, or
+    asking for a lost link, answers the same neutral page, and by design the
+    link goes again to the family's own phone or email: a new manage token
+    next to each such registration and a "link" message for it are added.
+    That, and only that, may change."""
+    if not changes or set(changes) - {"manage_token", "outbox_message"}:
         return changes
-    registrations = changes.get("registration")
-    if registrations is None or registrations["added"] or registrations["removed"] \
-            or len(registrations["changed"]) != 1:
+    tokens, messages = changes.get("manage_token"), changes.get("outbox_message")
+    if tokens is None or messages is None or tokens["removed"] or tokens["changed"] \
+            or messages["removed"] or messages["changed"]:
         return changes
-    (registration_key, columns), = registrations["changed"].items()
-    if set(columns) - {"token_hash", "updated_at"} or "token_hash" not in columns:
+    if sorted(token["registration_id"] for token in tokens["added"]) != \
+            sorted(message["registration_id"] for message in messages["added"]) \
+            or any(message["kind"] != "link" for message in messages["added"]):
         return changes
-    messages = changes.get("outbox_message")
-    if messages is not None:
-        if messages["removed"] or messages["changed"] or len(messages["added"]) != 1:
-            return changes
-        queued = messages["added"][0]
-        if queued["kind"] != "link" or (queued["registration_id"],) != registration_key:
-            return changes
     return {}
 
 
@@ -694,6 +689,7 @@ def world(app, db, school, make_event, family, now):
     w.specs = {
         "registration": form_specs(app, lambda: registration_form(ev["open"], "en")),
         "decline": form_specs(app, DeclineForm),
+        "link_again": form_specs(app, LinkAgainForm),
         "login": form_specs(app, LoginForm),
         "set_password": form_specs(app, SetPasswordForm),
         "user": form_specs(app, UserForm),
@@ -760,7 +756,7 @@ def test_fuzz_family_register(world, data):
     pairs = data.draw(form_fields(world.specs["registration"], data.draw(plausible_registration())), label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
     desk.check("register", lambda: desk.post(f"/events/{event_id(world, key)}/register", pairs, csrf, lang),
-               csrf, allow=only_manage_link_resent)
+               csrf, allow=only_links_sent_again)
 
 
 @FUZZ
@@ -795,6 +791,19 @@ def test_fuzz_family_cancel_and_delete(world, data, family):
     success = redirected_with_success if action == "cancel" else answered_ok
     desk.check(f"family {action}", lambda: desk.post(f"/r/{token}/{action}", pairs, csrf, lang), csrf,
                success=success)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_family_link_again(world, data):
+    desk = family_desk(world)
+    contacts = [contact for registration in world.regs.values()
+                for contact in (registration.phone, registration.email) if contact]
+    pairs = data.draw(form_fields(world.specs["link_again"], overrides={
+        "contact": st.sampled_from(contacts) | ANY_TEXT}), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("link again", lambda: desk.post("/link", pairs, csrf, lang), csrf, success=never,
+               allow=only_links_sent_again)
 
 
 @FUZZ
@@ -1164,7 +1173,7 @@ def test_fuzz_query_strings_of_read_only_pages(world, data):
 # =====================================================================================
 
 FUZZED_POST_ENDPOINTS = {
-    "public.register", "public.decline", "public.manage_edit", "public.manage_cancel", "public.manage_delete",
+    "public.register", "public.decline", "public.link_again", "public.manage_edit", "public.manage_cancel", "public.manage_delete",
     "public.unsubscribe", "public.sms_inbound",
     "auth.login", "auth.logout", "auth.set_password", "auth.invite_user", "auth.edit_user",
     "auth.reset_password", "auth.privacy_export",

@@ -2,7 +2,7 @@ from .base import utcnow
 from .event import MAX_CAPACITY, Event, EventStatus, EventText
 from .grades import GRADES, grades_to_mask, mask_to_grades
 from .registration import (
-    MAX_ADULTS, MAX_CHILDREN, Attendance, CheckIn, Decline, DeclineReason, Need, NeedKind, Registration, RegistrationStatus,
+    MAX_ADULTS, MAX_CHILDREN, Attendance, CheckIn, Decline, DeclineReason, ManageToken, Need, NeedKind, Registration, RegistrationStatus,
     Source,
 )
 from .message import Campaign, MessageKind, MessageStatus, OutboxMessage, Suppression
@@ -11,6 +11,6 @@ from .user import ROLES, User
 
 __all__ = [
     "utcnow", "MAX_ADULTS", "MAX_CAPACITY", "MAX_CHILDREN", "Event", "EventStatus", "EventText", "GRADES", "grades_to_mask", "mask_to_grades",
-    "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "Need", "NeedKind", "Registration", "RegistrationStatus",
+    "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "ManageToken", "Need", "NeedKind", "Registration", "RegistrationStatus",
     "School", "ROLES", "User", "Campaign", "MessageKind", "MessageStatus", "OutboxMessage", "Suppression",
 ]

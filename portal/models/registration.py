@@ -181,3 +181,13 @@ class CheckIn(db.Model):
         check_between("adults", 0, MAX_ADULTS),
         check_between("children", 0, MAX_CHILDREN),
     )
+
+
+class ManageToken(db.Model):
+    """A manage link sent again to a family who lost theirs (only its hash).
+    It works alongside the link given at registration, which keeps working."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

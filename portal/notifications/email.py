@@ -3,7 +3,10 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, getaddresses, parseaddr
+
+from ..services.contact import normalize_email
+from ..text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -14,12 +17,25 @@ class EmailError(Exception):
         self.permanent = permanent
 
 
-def build_email(sender, to, rendered, unsubscribe_url=None):
+def message_id(outbox_id, created_at, sender):
+    """The same Message-ID for every attempt at one outbox message, so that a
+    copy sent again after a crash can be recognized as the same message."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{outbox_id}.{created_at:%Y%m%d%H%M%S}@{domain}>"
+
+
+def build_email(sender, to, rendered, unsubscribe_url=None, message_id=None):
+    """Raises ValueError when `to` is not exactly one valid address."""
+    if normalize_email(to) is None:
+        raise ValueError("the recipient is not one valid email address")
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = rendered.subject
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
+    # Cleaned here too: a line break stored before the forms refused it
+    # must not stop the message (a mail library refuses such a header).
+    message["Subject"] = one_line(rendered.subject)
+    if message_id:
+        message["Message-ID"] = message_id
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -44,6 +60,9 @@ class SmtpEmail:
         self.security, self.timeout = security, timeout
 
     def send(self, message):
+        # The envelope goes to the one address in To, never to what a mail
+        # library might read out of it as a list.
+        [(_name, recipient)] = getaddresses([str(message["To"])])
         try:
             if self.security == "ssl":
                 client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
@@ -55,9 +74,14 @@ class SmtpEmail:
                     client.starttls(context=ssl.create_default_context())
                 if self.username:
                     client.login(self.username, self.password or "")
-                client.send_message(message)
+                client.send_message(message, from_addr=parseaddr(str(message["From"]))[1],
+                                    to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as error:
-            raise EmailError(f"recipient refused: {error}", permanent=True) from None
+            # What the server answered may repeat the address: keep its codes only.
+            codes = sorted({code for code, _text in error.recipients.values()})
+            raise EmailError(f"recipient refused: {', '.join(map(str, codes))}", permanent=True) from None
+        except smtplib.SMTPResponseException as error:
+            raise EmailError(f"SMTP: the server answered {error.smtp_code}") from None
         except (smtplib.SMTPException, OSError) as error:
             raise EmailError(f"SMTP: {error}") from None
         return message["Message-ID"]
@@ -71,4 +95,4 @@ def email_sender(config):
 
 
 def sender_address(config, school_name):
-    return formataddr((school_name, config["MAIL_FROM"]))
+    return formataddr((one_line(school_name), config["MAIL_FROM"]))

@@ -1,25 +1,45 @@
 """`flask send-due`: write due reminders into the outbox, then claim and
-deliver due messages, retrying failures with backoff."""
+deliver due messages one at a time, retrying failures with backoff. One
+message that cannot be written or sent is recorded as such on that message
+and never stops the others."""
 import logging
+import re
+import time
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..database import begin_write
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage, utcnow
 from ..services import notify
-from .email import EmailError, build_email, email_sender, sender_address
+from .email import EmailError, build_email, email_sender, message_id, sender_address
 from .render import render
 from .sms import SmsError, segments, sms_provider
 
 log = logging.getLogger(__name__)
-# A claim older than this belongs to a worker that died mid-send. A batch of
-# BATCH messages, each allowed about 15 seconds by a slow server, ends well
-# before it.
-STALE_CLAIM = timedelta(minutes=30)
-BATCH = 20
+# Each message is claimed on its own, just before it is sent; a claim older
+# than this belongs to a worker that died while sending it. Sending one
+# message takes a few seconds (a slow SMTP server is given 15 seconds per
+# step), so a crashed worker's message is taken up again a few minutes later.
+LEASE = timedelta(minutes=2)
+# What looks like an email address or a phone number in a provider's answer.
+CONTACT_IN_TEXT = re.compile(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+|\+?\d[\d ().-]{5,}\d")
+
+
+class Unrenderable(Exception):
+    """The message cannot be written (for example a broken stored text):
+    sending it again would fail the same way."""
+
+    permanent = True
+
+
+class SenderFailed(Exception):
+    """A sender failed in a way it did not foresee; worth another try."""
+
+    permanent = False
 
 
 def backoff(attempts):
@@ -27,39 +47,59 @@ def backoff(attempts):
     return timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
-def claim_due(now, limit):
-    """Mark up to `limit` due messages as ours and commit, so that no other
-    worker takes them: SKIP LOCKED on PostgreSQL, the write lock on SQLite."""
+def claim_next(now):
+    """Mark the next due message as ours for LEASE and commit, so that no
+    other worker takes it: SKIP LOCKED on PostgreSQL, the write lock on
+    SQLite. Returns its id, or None when nothing is due."""
     due = (
         (OutboxMessage.next_attempt_at <= now)
         & or_(OutboxMessage.status == MessageStatus.PENDING,
-              (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.claimed_at < now - STALE_CLAIM))
+              (OutboxMessage.status == MessageStatus.SENDING) & (OutboxMessage.claimed_at < now - LEASE))
     )
     session = db.session
     begin_write()
-    ids = session.execute(
+    claimed = session.execute(
         select(OutboxMessage.id).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit).with_for_update(skip_locked=True)
-    ).scalars().all()
-    if ids:
+        .limit(1).with_for_update(skip_locked=True)
+    ).scalar_one_or_none()
+    if claimed is not None:
         session.execute(
-            update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+            update(OutboxMessage).where(OutboxMessage.id == claimed)
             .values(status=MessageStatus.SENDING, claimed_at=now)
         )
     session.commit()
-    return ids
+    return claimed
+
+
+def _write(message, config):
+    """The message as its sender takes it: an email, or an SMS text."""
+    try:
+        rendered = render(message)
+        if message.channel != "email":
+            return rendered.sms
+        sender = sender_address(config, message.registration.event.school.name)
+        return build_email(sender, message.recipient, rendered, rendered.unsubscribe_url,
+                           message_id(message.id, message.created_at, config["MAIL_FROM"]))
+    except DBAPIError:
+        raise  # the database, not the message: the pass stops and the lease runs out
+    except Exception as error:
+        log.exception("message %s could not be written", message.id)
+        raise Unrenderable(f"could not be written ({type(error).__name__})") from None
 
 
 def _deliver(message, config, senders):
     if notify.is_suppressed(message.channel, message.recipient):
         return MessageStatus.SUPPRESSED, "", 0
-    rendered = render(message)
-    if message.channel == "email":
-        email = build_email(sender_address(config, message.registration.event.school.name),
-                            message.recipient, rendered, rendered.unsubscribe_url)
-        return MessageStatus.SENT, senders["email"].send(email) or "", 0
-    parts = segments(rendered.sms)
-    return MessageStatus.SENT, senders["sms"].send(message.recipient, rendered.sms) or "", len(parts)
+    written = _write(message, config)
+    try:
+        if message.channel == "email":
+            return MessageStatus.SENT, senders["email"].send(written) or "", 0
+        return MessageStatus.SENT, senders["sms"].send(message.recipient, written) or "", len(segments(written))
+    except (EmailError, SmsError):
+        raise
+    except Exception as error:
+        log.exception("message %s: the %s sender failed", message.id, message.channel)
+        raise SenderFailed(f"{message.channel} sender failed ({type(error).__name__})") from None
 
 
 def deliver(message_id, senders, now):
@@ -71,7 +111,7 @@ def deliver(message_id, senders, now):
             status, provider_id, parts = MessageStatus.SUPPRESSED, "", 0  # the family's data was erased
         else:
             status, provider_id, parts = _deliver(message, config, senders)
-    except (EmailError, SmsError) as error:
+    except (EmailError, SmsError, Unrenderable, SenderFailed) as error:
         failure = error
     # What was read to render the message is stale now: record the outcome
     # in a fresh write transaction.
@@ -92,7 +132,7 @@ def deliver(message_id, senders, now):
 
 def _record_failure(message, error, config, now):
     message.attempts += 1
-    message.last_error = str(error)[:500]
+    message.last_error = without_contacts(str(error))[:500]
     if error.permanent or message.attempts >= config["OUTBOX_MAX_ATTEMPTS"]:
         message.status = MessageStatus.FAILED
         log.warning("message %s (%s) failed for good after %s attempts", message.id, message.channel,
@@ -105,7 +145,14 @@ def _record_failure(message, error, config, now):
     return message.status
 
 
-def send_due(batch=BATCH, now=None, senders=None):
+def without_contacts(text):
+    """An error as kept on the message and shown to organizers: with no
+    email address or phone number in it, so that forgetting a family
+    leaves none behind."""
+    return CONTACT_IN_TEXT.sub("…", text)
+
+
+def send_due(now=None, senders=None):
     """One pass: schedule reminders, then deliver what is due. Returns a
     count per outcome."""
     config = current_app.config
@@ -115,13 +162,32 @@ def send_due(batch=BATCH, now=None, senders=None):
     notify.schedule_reminders(now)
     db.session.commit()
     outcome = {}
-    while True:
-        ids = claim_due(now, batch)
-        if not ids:
-            break
-        for message_id in ids:
-            status = deliver(message_id, senders, now)
-            outcome[status] = outcome.get(status, 0) + 1
-        if len(ids) < batch:
-            break
+    while (claimed := claim_next(now)) is not None:
+        status = deliver(claimed, senders, now)
+        outcome[status] = outcome.get(status, 0) + 1
     return outcome
+
+
+def run(loop=False, interval=10, report=print, sleep=time.sleep):
+    """`flask send-due`: one pass, or (loop) a pass every `interval` seconds
+    for as long as the process lives. A pass that loses the database (a
+    restart, a dropped connection) is given up and the next one starts
+    afresh: the messages it had claimed are taken up again when their lease
+    ends."""
+    while True:
+        try:
+            outcome = send_due()
+        except SQLAlchemyError as error:
+            if not loop:
+                raise
+            db.session.remove()
+            log.warning("send-due: the database failed during a pass (%s); trying again in %s s",
+                        type(error).__name__, interval)
+        else:
+            if outcome or not loop:
+                report(", ".join(f"{count} {status}" for status, count in sorted(outcome.items()))
+                       or "Nothing to send.")
+        if not loop:
+            return
+        db.session.remove()
+        sleep(interval)

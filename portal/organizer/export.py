@@ -1,6 +1,7 @@
 """Registrations as CSV that opens correctly in Excel and cannot run formulas."""
 import csv
 import io
+import unicodedata
 
 from flask_babel import gettext as _
 
@@ -9,12 +10,16 @@ from ..messages import GRADE_NAMES, SOURCE_NAMES, STATUS_NAMES
 from ..services.contact import display_phone
 
 # A cell starting with one of these is read as a formula by spreadsheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def neutralize(value):
+    """The cell as text a spreadsheet will not run. Its start is compared in
+    compatibility form, after any spaces, because spreadsheets also read a
+    full-width ＝ or a small ﹦ as "=" and skip leading spaces."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    start = unicodedata.normalize("NFKC", text.lstrip(" \u3000\u00a0")[:1])
+    return "'" + text if start.startswith(FORMULA_STARTS) else text
 
 
 def registrations_csv(event, registrations):

@@ -13,6 +13,7 @@ from ..forms import (
 from ..i18n import language_name
 from ..messages import DECLINE_REASON_NAMES, GRADE_NAMES, error_message
 from ..models import GRADES
+from ..services.contact import normalize_email, normalize_phone
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN, FamilyDetails
 
 AGE_SEPARATORS = re.compile(r"[\s,،、，;/]+")
@@ -161,3 +162,14 @@ class DeclineForm(PortalForm):
 
 class ConfirmForm(PortalForm):
     """A button with nothing but CSRF protection behind it."""
+
+
+class LinkAgainForm(PortalForm):
+    """A lost or old link: the phone or email the family registered with."""
+
+    contact = TextField(_l("Your phone number or email"), max_length=254,
+                        validators=[InputRequired(message=_l("Please enter a phone number or an email address."))])
+
+    def validate_contact(self, field):
+        if normalize_email(field.data) is None and normalize_phone(field.data) is None:
+            raise ValidationError(error_message("contact_invalid"))

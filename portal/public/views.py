@@ -1,7 +1,7 @@
 """Family pages: find an event, register, manage the registration, or say
 why you can't come. Views parse, call one service, and render."""
 from flask import (
-    abort, current_app, flash, g, redirect, render_template, request, session, url_for,
+    abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for,
 )
 from flask_babel import gettext as _
 
@@ -12,13 +12,15 @@ from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
 from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
-from ..services import declines, events as event_service, notify, privacy, registration as registration_service
+from ..services import (
+    declines, events as event_service, links, notify, privacy, registration as registration_service,
+)
 from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
 from . import bp
 from ..calendar import registration_calendar
-from .forms import ConfirmForm, DeclineForm, registration_form
+from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
 from ..presenters import event_view, qr_svg
 
 REMEMBERED_TOKENS = 20
@@ -128,9 +130,11 @@ def register(event_id):
             if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
                 return render_template("public/closed.html", event=view), 410
             if error.code == "already_registered":
-                # Their link goes again to their own phone or email, never to this page.
-                registration_service.resend_manage_link(error.params["registration_id"], now)
+                # Their link goes again to their own phone or email, never to this page,
+                # and the page does not say whether anyone is registered.
+                links.send_link_again(error.params["registration_id"], now)
                 db.session.commit()
+                return render_template("public/link_sent.html")
             form.add_error(error.field, error_message(error.code, **_public_params(error)))
         else:
             db.session.commit()
@@ -189,7 +193,8 @@ def decline(event_id):
 def _registration_or_404(token):
     registration = registration_service.find_by_token(token)
     if registration is None:
-        abort(404)
+        # An old or mistyped link: offer to send theirs again.
+        abort(make_response(render_template("public/dead_link.html", form=LinkAgainForm()), 404))
     g.school = registration.event.school
     g.preferred_language = registration.language
     return registration
@@ -201,6 +206,19 @@ def keep_manage_links_private(response):
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/link", methods=["GET", "POST"])
+@limit_posts
+def link_again():
+    """"Send me my link again": the same answer whoever asks, and the link
+    goes only to the phone or email on file."""
+    form = LinkAgainForm()
+    if form.validate_on_submit():
+        links.send_links_to_contact(form.contact.data, utcnow())
+        db.session.commit()
+        return render_template("public/link_sent.html")
+    return render_template("public/dead_link.html", form=form), 422 if request.method == "POST" else 200
 
 
 @bp.get("/r/<token>")

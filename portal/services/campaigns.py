@@ -82,8 +82,10 @@ def event_campaigns(event_id):
 
 
 def failed_messages(event_id):
+    """Messages to reach another way: those of families not forgotten since."""
     return db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.event_id == event_id, OutboxMessage.status == "failed")
+        select(OutboxMessage).where(OutboxMessage.event_id == event_id, OutboxMessage.status == "failed",
+                                    OutboxMessage.recipient != "")
         .order_by(OutboxMessage.created_at.desc())
     ).scalars().all()
 

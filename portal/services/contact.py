@@ -2,6 +2,8 @@
 import re
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
+
 PHONE_ALLOWED = re.compile(r"^\+?[\d\s().\-]+$")
 PHONE_MIN_DIGITS = 7
 PHONE_MAX_DIGITS = 15  # E.164
@@ -41,8 +43,17 @@ def phone_last_digits(phone):
 
 
 def normalize_email(text):
+    """The address lower-cased, or None when it is not one valid address
+    (email-validator's rules: 'bob,eve@example.org' is refused, never read
+    as two recipients). Nothing is looked up on the network."""
     text = (text or "").strip()
-    return text.lower() or None
+    if not text:
+        return None
+    try:
+        address = validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+    return address.lower() if len(address) <= 254 else None
 
 
 def search_key(text):

@@ -35,7 +35,7 @@ def queue(registration, kind, now, payload=None, dedupe_key=None, campaign_id=No
     message = OutboxMessage(
         registration_id=registration.id, event_id=registration.event_id, campaign_id=campaign_id,
         kind=kind, channel=channel, recipient=recipient, language=registration.language,
-        payload=payload or {}, next_attempt_at=now, dedupe_key=dedupe_key,
+        payload=payload or {}, next_attempt_at=now, dedupe_key=dedupe_key, created_at=now,
     )
     db.session.add(message)
     return message

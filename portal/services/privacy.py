@@ -10,6 +10,7 @@ from ..models import (
     CheckIn, Event, Need, OutboxMessage, Registration, RegistrationStatus, Suppression,
 )
 from .contact import normalize_email, normalize_phone
+from .links import forget_links
 from .registration import promote_waitlisted
 from .tokens import hash_token, new_manage_token
 
@@ -39,14 +40,22 @@ def _forget(registration):
     registration.phone_last4 = ""
     registration.note = ""
     registration.submission_key = None
-    # A fresh random hash that no link matches.
+    # A fresh random hash that no link matches, and no link sent again.
     registration.token_hash = hash_token(new_manage_token())
+    forget_links(registration.id)
     db.session.execute(Need.__table__.delete().where(Need.registration_id == registration.id))
-    db.session.execute(
-        OutboxMessage.__table__.update().where(OutboxMessage.registration_id == registration.id)
-        .values(recipient="", payload={})
-    )
+    _forget_messages(OutboxMessage.registration_id == registration.id)
     db.session.expire(registration, ["needs"])
+
+
+def _forget_messages(which):
+    """Messages keep what they were about, not whom they went to: no
+    address, no link, no provider's id or error text (which can name the
+    address)."""
+    db.session.execute(
+        OutboxMessage.__table__.update().where(which)
+        .values(recipient="", payload={}, last_error="", provider_id="")
+    )
 
 
 def anonymize_older_than(days, now):
@@ -60,6 +69,10 @@ def anonymize_older_than(days, now):
     ).scalars().all()
     for registration in registrations:
         _forget(registration)
+    # Also the messages of families forgotten earlier, and of events whose registrations are gone.
+    _forget_messages(OutboxMessage.event_id.in_(select(Event.id).where(Event.ends_at < cutoff))
+                     & or_(OutboxMessage.recipient != "", OutboxMessage.last_error != "",
+                           OutboxMessage.provider_id != ""))
     db.session.flush()
     return len(registrations)
 
@@ -78,7 +91,10 @@ def export_contact(school_id, contact):
         select(Registration).join(Event, Event.id == Registration.event_id)
         .where(Event.school_id == school_id, or_(*matches)).order_by(Registration.created_at)
     ).scalars().all()
-    addresses = [address for address in (email if email and "@" in email else None, phone) if address]
+    # Opt-outs are kept for every school at once; only those of a person this
+    # school knows are its business.
+    addresses = {address for registration in registrations for address in (registration.email, registration.phone)
+                 if address in (email, phone)}
     return {
         "contact": contact,
         "registrations": [_registration_record(registration) for registration in registrations],

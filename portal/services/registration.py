@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    GRADES, MAX_ADULTS, MAX_CHILDREN, Event, EventStatus, MessageKind, Need, NeedKind, Registration,
+    GRADES, MAX_ADULTS, MAX_CHILDREN, Event, EventStatus, ManageToken, Need, NeedKind, Registration,
     RegistrationStatus, Source,
 )
 from .contact import phone_last_digits, search_key
@@ -89,10 +89,19 @@ def waitlist_position(registration):
 
 
 def find_by_token(token):
+    """The registration this manage link opens: the link given at
+    registration, or one sent again since (see services.links)."""
     if not token or len(token) > 64:
         return None
+    hashed = hash_token(token)
+    registration = db.session.execute(
+        select(Registration).where(Registration.token_hash == hashed)
+    ).scalar_one_or_none()
+    if registration is not None:
+        return registration
     return db.session.execute(
-        select(Registration).where(Registration.token_hash == hash_token(token))
+        select(Registration).join(ManageToken, ManageToken.registration_id == Registration.id)
+        .where(ManageToken.token_hash == hashed)
     ).scalar_one_or_none()
 
 
@@ -291,18 +300,6 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
     db.session.flush()
     notify.queue_registered(registration, token, now)
     return Registered(registration, token)
-
-
-def resend_manage_link(registration_id, now):
-    """Send a family their link again (they registered, then lost it). The
-    old link stops working: only the new one goes to their own contact."""
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.status == RegistrationStatus.CANCELLED:
-        return None
-    token = new_manage_token()
-    registration.token_hash = hash_token(token)
-    db.session.flush()
-    return notify.queue(registration, MessageKind.LINK, now, payload={"token": token})
 
 
 def promote_waitlisted(event, now):

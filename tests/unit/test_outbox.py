@@ -474,9 +474,9 @@ SQLITE_WRITE_AFTER_READ = (
     "Upgrading that read transaction to a write fails at once with 'database is locked' "
     "(SQLITE_BUSY_SNAPSHOT, busy_timeout does not apply) whenever another connection committed since "
     "the read began: another worker, or a web request registering a family. send_due() raises after the "
-    "provider already accepted the message; the row stays 'sending', and after STALE_CLAIM (10 min) "
+    "provider already accepted the message; the row stays 'sending', and after the claim's lease "
     "it is claimed and sent again, so the family gets it twice. The outcome should be written in a "
-    "transaction begun with BEGIN IMMEDIATE (as claim_due and lock_row do), after the send.")
+    "transaction begun with BEGIN IMMEDIATE (as claim_next and lock_row do), after the send.")
 def sqlite_write_after_read(test):
     return test
 
@@ -501,7 +501,7 @@ def test_workers_running_at_once_send_each_reminder_exactly_once(app, db, make_e
         for _round in range(2):
             sender.arm(workers)
             failures, _results = run_together(
-                app, [lambda moment=moment: send_due(batch=3, now=moment, senders=sender.senders())] * workers)
+                app, [lambda moment=moment: send_due(now=moment, senders=sender.senders())] * workers)
             assert failures == []
 
     sent = sender.sent
@@ -522,7 +522,7 @@ def test_workers_running_at_once_deliver_a_shared_outbox_once(app, db, event, fa
     db.session.commit()
     sender = RacingSender()
     sender.arm(3)
-    failures, results = run_together(app, [lambda: send_due(batch=2, senders=sender.senders())] * 3)
+    failures, results = run_together(app, [lambda: send_due(senders=sender.senders())] * 3)
     assert failures == []
     assert sum(result.get(MessageStatus.SENT, 0) for result in results) == len(ids)
     assert sorted(to for to, _body in sender.sent) == sorted(db.session.get(Registration, i).phone for i in ids)

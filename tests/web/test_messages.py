@@ -21,7 +21,7 @@ from portal.models import (
 )
 from portal.notifications.render import unsubscribe_token
 from portal.notifications.worker import send_due
-from portal.services import registration as registration_service
+from portal.services import links, registration as registration_service
 from portal.services.users import create_user
 from tests.servers import RecordingSender, free_port, smtp_server, use_smtp
 from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
@@ -188,7 +188,7 @@ def test_the_unsubscribe_link_shows_a_page_then_stops_the_emails(app, db, client
     assert client.post(path).status_code == 200  # twice is fine
     assert count(db, Suppression) == 1
 
-    registration_service.resend_manage_link(registration.id, now)
+    links.send_link_again(registration.id, now)
     db.session.commit()
     sender = RecordingSender()
     assert send_due(senders=sender.senders()) == {MessageStatus.SUPPRESSED: 1}
@@ -307,7 +307,7 @@ def test_with_an_auth_token_only_correctly_signed_webhooks_are_accepted(app, db,
 
 # -- registered twice: the link goes again -------------------------------------------------
 
-def test_registering_twice_sends_the_link_again_to_the_family_and_replaces_it(app, db, event):
+def test_registering_twice_sends_the_link_again_to_the_family_and_keeps_the_old_one(app, db, event):
     first = app.test_client()
     old_token = token_from(form_post(first, f"/events/{event.id}/register?lang=es", registration_data()))
     [registration] = db.session.execute(select(Registration)).scalars().all()
@@ -315,10 +315,9 @@ def test_registering_twice_sends_the_link_again_to_the_family_and_replaces_it(ap
 
     again = app.test_client()  # another phone, or the same family a week later
     response = form_post(again, f"/events/{event.id}/register?lang=es", registration_data(name="Maria G."))
-    assert response.status_code == 422
+    assert response.status_code == 200
     html = text_of(response)
-    assert translated(app, "es", "This phone number or email is already registered for this event. Please use "
-                      "the link from your confirmation to see or change it.") in html
+    assert translated(app, "es", "If you are registered, we have sent your link again to that phone or email.") in html
     assert old_token not in html  # the link goes to their phone, never to this page
 
     assert count(db, Registration) == 1
@@ -328,7 +327,7 @@ def test_registering_twice_sends_the_link_again_to_the_family_and_replaces_it(ap
     new_token = link.payload["token"]
     assert new_token != old_token
     assert app.test_client().get(f"/r/{new_token}").status_code == 200
-    assert app.test_client().get(f"/r/{old_token}").status_code == 404
+    assert app.test_client().get(f"/r/{old_token}").status_code == 200
 
     sender = RecordingSender()
     assert send_due(senders=sender.senders()) == {MessageStatus.SENT: 1}
