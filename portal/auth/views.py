@@ -75,10 +75,10 @@ def login():
 @bp.post("/logout")
 def logout():
     form = PortalForm()
-    # The session ends on the server too, so a copy of the cookie is worth nothing.
-    user_service.end_staff_session(session.get(STAFF_SESSION_KEY), utcnow())
     if form.validate_on_submit() and current_user.is_authenticated and request.form.get("everywhere"):
         user_service.sign_out_everywhere(current_user._get_current_object())
+    # The session ends on the server too, so a copy of the cookie is worth nothing.
+    user_service.end_staff_session(session.get(STAFF_SESSION_KEY), utcnow())
     db.session.commit()
     logout_user()
     session.clear()

@@ -126,7 +126,7 @@ def _record_login_failure(email, throttle, now):
     throttle.failures += 1
     throttle.last_failure_at = now
     excess = throttle.failures - FREE_LOGIN_FAILURES
-    wait = min(timedelta(seconds=2 ** excess), MAX_LOGIN_WAIT) if excess >= 0 else timedelta(0)
+    wait = min(timedelta(seconds=2 ** (excess - 1)), MAX_LOGIN_WAIT) if excess > 0 else timedelta(0)
     throttle.next_attempt_at = now + wait
     db.session.flush()
 
