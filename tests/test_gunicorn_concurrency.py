@@ -79,7 +79,8 @@ def create_published_event(database_url):
     from portal.services.event_admin import EventDetails, create_event, publish, to_local
     from portal.services.schools import ensure_default_school
 
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False)
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False,
+                     SECRET_KEY=server_environment(database_url)["SECRET_KEY"])
     with app.app_context():
         try:
             school = ensure_default_school(app.config)
