@@ -124,7 +124,8 @@ def set_password():
             session.clear()
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form, user=user), 422 if request.method == "POST" else 200
+    return render_template("auth/set_password.html", form=form, user=user,
+                           min_length=user_service.MIN_PASSWORD_LENGTH), 422 if request.method == "POST" else 200
 
 
 @bp.after_app_request
