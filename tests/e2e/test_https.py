@@ -40,7 +40,8 @@ def prepare(database_url, secret_key):
     from portal.services.schools import ensure_default_school
     from portal.services.users import create_user
 
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=secret_key)
+    # (the limiter is one object for every app in this process: this one must not turn it on)
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=secret_key, RATELIMIT_ENABLED=False)
     with app.app_context():
         try:
             school = ensure_default_school(app.config)
