@@ -332,3 +332,38 @@ class GunicornServer:
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)  # its own session: only this gunicorn
             self.process.wait(5)
+
+
+def publish_event(database_url, title, description, capacity, before=None):
+    """A published event two weeks ahead in the default school of the
+    database a server will use, made by the app's services and committed;
+    `before(school)` adds what else the test needs, in the same transaction.
+    Returns the event's id."""
+    import secrets
+    from datetime import time as clock, timedelta
+
+    from portal import create_app
+    from portal.config import Config
+    from portal.extensions import db
+    from portal.models import utcnow
+    from portal.services.event_admin import EventDetails, create_event, publish, to_local
+    from portal.services.schools import ensure_default_school
+
+    # The limiter is one object for every app in the process: this one must not turn it on.
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False,
+                     SECRET_KEY=secrets.token_hex(32))
+    with app.app_context():
+        try:
+            school = ensure_default_school(app.config)
+            if before is not None:
+                before(school)
+            day = to_local(utcnow(), school.tz).date() + timedelta(days=14)
+            details = EventDetails(texts={"en": (title, description)}, day=day, starts=clock(8, 0),
+                                   ends=clock(9, 0), location="Library", capacity=capacity, grades=["K"])
+            event = create_event(school, None, details)
+            publish(event, utcnow())
+            db.session.commit()
+            return event.id
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -16,13 +16,14 @@ import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import time as clock, timedelta
 from http.cookies import SimpleCookie
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.servers import LOOPBACK, GunicornServer, database_of_its_own, gunicorn_environment, migrate
+from tests.servers import (
+    LOOPBACK, GunicornServer, database_of_its_own, gunicorn_environment, migrate, publish_event,
+)
 
 WORKERS = 4
 CAPACITY = 50
@@ -45,30 +46,8 @@ def server_environment(database_url):
 
 
 def create_published_event(database_url):
-    """A published event with CAPACITY places, made by the app's services and committed."""
-    from portal import create_app
-    from portal.config import Config
-    from portal.extensions import db
-    from portal.models import utcnow
-    from portal.services.event_admin import EventDetails, create_event, publish, to_local
-    from portal.services.schools import ensure_default_school
-
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False,
-                     SECRET_KEY=server_environment(database_url)["SECRET_KEY"])
-    with app.app_context():
-        try:
-            school = ensure_default_school(app.config)
-            day = to_local(utcnow(), school.tz).date() + timedelta(days=14)
-            details = EventDetails(
-                texts={"en": ("Kindergarten breakfast", "Coffee, books and a song.")}, day=day,
-                starts=clock(8, 0), ends=clock(9, 0), location="Library", capacity=CAPACITY, grades=["K"])
-            event = create_event(school, None, details)
-            publish(event, utcnow())
-            db.session.commit()
-            return event.id
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    """A published event with CAPACITY places."""
+    return publish_event(database_url, "Kindergarten breakfast", "Coffee, books and a song.", CAPACITY)
 
 
 # -- the server ---------------------------------------------------------------------------------

@@ -9,14 +9,15 @@ and password keep working until the new password is set from it; a family
 registers for an event."""
 import re
 import secrets
-from datetime import time as clock, timedelta
 
 import pytest
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.e2e.test_family_journey import fill_family
-from tests.servers import GunicornServer, database_of_its_own, free_port, gunicorn_environment, migrate, \
-    self_signed_certificate
+from tests.servers import (
+    GunicornServer, database_of_its_own, free_port, gunicorn_environment, migrate, publish_event,
+    self_signed_certificate,
+)
 
 try:
     from playwright.sync_api import expect
@@ -28,36 +29,13 @@ ADMIN_EMAIL, ADMIN_PASSWORD = "admin@lincoln.example", "a long admin passphrase"
 LINK = re.compile(r"https://127\.0\.0\.1:\d+/staff/password/[A-Za-z0-9_-]+")
 
 
-def prepare(database_url, secret_key):
-    """An admin and a published event, made with the app's services."""
+def add_admin(school):
     from werkzeug.security import generate_password_hash
 
-    from portal import create_app
-    from portal.config import Config
-    from portal.extensions import db
-    from portal.models import utcnow
-    from portal.services.event_admin import EventDetails, create_event, publish, to_local
-    from portal.services.schools import ensure_default_school
     from portal.services.users import create_user
 
-    # (the limiter is one object for every app in this process: this one must not turn it on)
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY=secret_key, RATELIMIT_ENABLED=False)
-    with app.app_context():
-        try:
-            school = ensure_default_school(app.config)
-            admin = create_user(school, ADMIN_EMAIL, "Alma Admin", "admin")
-            admin.password_hash = generate_password_hash(ADMIN_PASSWORD, method="pbkdf2:sha256:1")
-            day = to_local(utcnow(), school.tz).date() + timedelta(days=10)
-            details = EventDetails(texts={"en": ("Family literacy workshop", "Reading at home in any language.")},
-                                   day=day, starts=clock(17, 30), ends=clock(18, 30), location="Library",
-                                   capacity=25, grades=["K", "1", "2"])
-            event = create_event(school, None, details)
-            publish(event, utcnow())
-            db.session.commit()
-            return event.id
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    admin = create_user(school, ADMIN_EMAIL, "Alma Admin", "admin")
+    admin.password_hash = generate_password_hash(ADMIN_PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +46,8 @@ def https_server(database_url, tmp_path_factory):
     env = gunicorn_environment(own_database, WORKERS, SECRET_KEY=secrets.token_hex(32), RATELIMIT_ENABLED="1",
                                RATELIMIT_STORAGE_URI="memory://", PUBLIC_BASE_URL=f"https://127.0.0.1:{port}")
     migrate(env)
-    event_id = prepare(own_database, env["SECRET_KEY"])
+    event_id = publish_event(own_database, "Family literacy workshop", "Reading at home in any language.", 25,
+                             before=add_admin)
     server = GunicornServer(env, folder / "gunicorn.log", WORKERS, port=port,
                             certificate=self_signed_certificate(folder))
     try:

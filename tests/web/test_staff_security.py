@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.config import Config, TestConfig
-from portal.models import Registration, Suppression, User
+from portal.models import Suppression, User
 from portal.services.schools import ensure_school
 from portal.services.users import UserError, authenticate, create_user
 from tests.conftest import IsolatedClient
@@ -189,16 +189,6 @@ def test_the_session_keeps_no_manage_link_once_the_familys_page_opens(app, clien
         assert sum(str(session_of(app, client)).count(earlier) for earlier in tokens) <= 1
         assert client.get(response.headers["Location"]).status_code == 200
         assert not any(earlier in str(session_of(app, client)) for earlier in tokens)
-
-
-def test_pressing_register_twice_still_leads_to_the_familys_page(client, db, event):
-    page = client.get(f"/events/{event.id}/register")
-    data = dict(hidden_fields(text_of(page)), **registration_data())
-    first = client.post(f"/events/{event.id}/register", data=data)
-    second = client.post(f"/events/{event.id}/register", data=data)
-    assert first.status_code == second.status_code == 302
-    assert first.headers["Location"] == second.headers["Location"]
-    assert len(db.session.execute(select(Registration)).scalars().all()) == 1
 
 
 # -- 17: the SMS webhook without a provider token -----------------------------------------
