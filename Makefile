@@ -41,10 +41,19 @@ test-tools:
 	elif command -v npm >/dev/null; then npm install --no-audit --no-fund --silent; \
 	else echo "npm not found: the accessibility checks will be skipped (install Node.js to run them)."; fi
 
-run: install
-	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo --if-empty
-	@$(BIN)/flask demo-info --url http://127.0.0.1:$(PORT)
+# The key that signs sessions: made once, kept in instance/ (not in git), and
+# used unless SECRET_KEY is set in the environment.
+SECRET_KEY_FILE := instance/secret_key
+
+$(SECRET_KEY_FILE):
+	@mkdir -p instance
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
+
+run: install $(SECRET_KEY_FILE)
+	@export SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" && \
+	$(BIN)/flask db upgrade && \
+	$(BIN)/flask seed-demo --if-empty && \
+	$(BIN)/flask demo-info --url http://127.0.0.1:$(PORT) && \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: install-test

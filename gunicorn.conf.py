@@ -32,3 +32,11 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def on_starting(server):
+    from portal.config import Config, rate_limit_storage_warning
+
+    warning = rate_limit_storage_warning(Config, server.cfg.workers)
+    if warning:
+        server.log.warning(warning)

@@ -24,6 +24,7 @@ import base64
 import hashlib
 import json
 import random
+import secrets
 import time as clock
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -198,7 +199,8 @@ def ensure_schema(url):
     from tests.postgres import ensure_database
 
     ensure_database(url)
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False)
+    # A key of its own: nothing this process signs outlives it.
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, RATELIMIT_ENABLED=False, SECRET_KEY=secrets.token_hex(32))
     with app.app_context():
         upgrade()
         from portal.extensions import db

@@ -6,7 +6,7 @@ from flask import Flask, abort, render_template, request
 
 from flask_babel import lazy_gettext as _l
 
-from .config import Config
+from .config import DEVELOPMENT_SECRET_KEY, Config
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -14,6 +14,7 @@ def create_app(config_object=Config, **overrides):
     app = Flask(__name__)
     app.config.from_object(config_object)
     app.config.update(overrides)
+    _refuse_public_secret_key(app)
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -57,6 +58,20 @@ def create_app(config_object=Config, **overrides):
 
     register_cli(app)
     return app
+
+
+def _refuse_public_secret_key(app):
+    """Sessions and links are signed with SECRET_KEY: the development value
+    is public, so anyone could sign in as anyone. Only debug and tests may use it."""
+    if app.debug or app.testing:
+        return
+    if app.config.get("SECRET_KEY") in (None, "", DEVELOPMENT_SECRET_KEY):
+        raise RuntimeError(
+            "SECRET_KEY is not set. The portal will not start with the public development key. "
+            "Set SECRET_KEY in the environment to a long random value and keep it across restarts, e.g. "
+            "SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'). "
+            "(`make run` makes one and keeps it in instance/secret_key.)"
+        )
 
 
 def _install_page_helpers(app):
@@ -118,7 +133,7 @@ ERROR_PAGES = {
     413: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
     429: (_l("Too many tries in a short time."), _l("Please wait a minute and try again.")),
     500: (_l("Sorry, something went wrong on our side."),
-          _l("Please try again in a few minutes. Nothing you sent was saved unless you saw a confirmation.")),
+          _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, so please check first: for example, look for a confirmation message.")),
     "csrf": (_l("This page was open for too long."),
              _l("For your safety, nothing was changed. Please go back, reload the page and try again.")),
 }
@@ -171,6 +186,9 @@ def _install_security_headers(app):
         response.headers.setdefault("Referrer-Policy", "same-origin")
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.path == "/staff" or request.path.startswith("/staff/"):
+            # Staff pages show families' details: never kept by a browser or a proxy.
+            response.headers["Cache-Control"] = "no-store"
         return response
 
 

@@ -29,7 +29,7 @@ def register_cli(app):
         school = ensure_default_school(current_app.config)
         summary = seed_demo(school)
         for email, name, role in DEMO_USERS:
-            if db.session.execute(select(User).where(User.email == email)).scalar_one_or_none() is None:
+            if db.session.execute(select(User).where(User.email == email, User.school_id == school.id)).first() is None:
                 create_user(school, email, name, role, DEMO_PASSWORD)
         db.session.commit()
         click.echo(f"Demo data: {summary['events']} events, {summary['registrations']} registrations "

@@ -39,8 +39,22 @@ def _database_url():
     return f"sqlite:///{INSTANCE_DIR / 'portal.db'}"
 
 
+# Public, so good only for debug and tests: create_app refuses it otherwise.
+DEVELOPMENT_SECRET_KEY = "dev-only-change-me"
+
+
+def rate_limit_storage_warning(config, workers):
+    """What to say when several worker processes would each keep their own
+    rate-limit counts in memory, else None."""
+    if workers > 1 and config.RATELIMIT_ENABLED and config.RATELIMIT_STORAGE_URI.startswith("memory://"):
+        return (f"Rate limits are kept in memory (RATELIMIT_STORAGE_URI=memory://) and {workers} workers serve "
+                f"the portal: each worker counts apart, so every limit is up to {workers} times looser. "
+                "Set RATELIMIT_STORAGE_URI=redis://HOST:6379 so that all workers share the counts.")
+    return None
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PORTAL_LANGUAGES = LANGUAGES

@@ -1,6 +1,7 @@
 """Local stand-ins for the outside world the outbox talks to: a real SMTP
 server (aiosmtpd) and an HTTP server answering like Twilio's Messages API.
 Both listen on 127.0.0.1 only, on a free port, and stop when the test ends.
+And the portal itself served by gunicorn, over HTTP or TLS.
 
 Use them as fixtures (`mail_server`, `twilio`) imported into a test module,
 or as context managers (`smtp_server(port)`) when a test must start the
@@ -9,13 +10,21 @@ import base64
 import contextlib
 import email
 import email.policy
+import http.client
 import itertools
 import json
+import os
+import signal
 import socket
+import ssl
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +225,145 @@ class RecordingSender:
 
     def senders(self):
         return {"email": self, "sms": self}
+
+
+# -- the portal itself, under gunicorn ---------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_of_its_own(database_url, suffix, tmp_path_factory):
+    """The suite's kind of database, but not the suite's database: a SQLite
+    file in a temporary folder, or `<suite database>_<suffix>` on the same
+    PostgreSQL server, emptied first."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp(suffix) / 'portal.db'}"
+    from tests.postgres import empty_database
+
+    own = url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
+    empty_database(own)
+    return own
+
+
+def gunicorn_environment(database_url, workers, **settings):
+    """The environment gunicorn (and `flask db upgrade`) run with; `settings`
+    must include a SECRET_KEY, which the portal requires outside tests."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("GUNICORN_")}
+    env.update(DATABASE_URL=database_url, WEB_CONCURRENCY=str(workers), PYTHONPATH=str(ROOT), FLASK_APP="wsgi")
+    env.update(settings)
+    env.pop("ACCESS_LOG", None)
+    return env
+
+
+def migrate(env):
+    """`flask db upgrade`, in a process of its own (Alembic's logging set-up stays out of pytest's)."""
+    completed = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
+                               capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def self_signed_certificate(folder):
+    """A throwaway certificate for 127.0.0.1, valid for a day: (certfile, keyfile)."""
+    certfile, keyfile = Path(folder) / "cert.pem", Path(folder) / "key.pem"
+    completed = subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", f"/CN={LOOPBACK}",
+         "-keyout", str(keyfile), "-out", str(certfile)], capture_output=True, text=True, timeout=60)
+    assert completed.returncode == 0, completed.stderr
+    return certfile, keyfile
+
+
+class GunicornServer:
+    """The portal under gunicorn (gunicorn.conf.py) on a loopback port, in a
+    process group of its own, logging to `log_path`; over TLS when given a
+    certificate and its key."""
+
+    def __init__(self, env, log_path, workers, port=None, certificate=None):
+        self.port = port or free_port()
+        self.log_path = log_path
+        self.tls = certificate is not None
+        self.command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--no-control-socket",
+                        "--workers", str(workers), "--bind", f"{LOOPBACK}:{self.port}", "wsgi:app"]
+        if certificate is not None:
+            certfile, keyfile = certificate
+            self.command += ["--certfile", str(certfile), "--keyfile", str(keyfile)]
+        with open(log_path, "wb") as log:
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    @property
+    def url(self):
+        return f"{'https' if self.tls else 'http'}://{LOOPBACK}:{self.port}"
+
+    def log(self, tail=3000):
+        text = Path(self.log_path).read_text(errors="replace")
+        return text[-tail:] if tail else text
+
+    def _connection(self):
+        if self.tls:
+            return http.client.HTTPSConnection(LOOPBACK, self.port, timeout=5,
+                                               context=ssl._create_unverified_context())
+        return http.client.HTTPConnection(LOOPBACK, self.port, timeout=5)
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
+            connection = self._connection()
+            try:
+                connection.request("GET", "/healthz")
+                if connection.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            finally:
+                connection.close()
+            time.sleep(0.2)
+        pytest.fail(f"gunicorn did not answer on port {self.port} within {timeout} s:\n{self.log()}")
+
+    def stop(self):
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)  # the master stops its workers
+        try:
+            self.process.wait(25)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: only this gunicorn
+            self.process.wait(5)
+
+
+def publish_event(database_url, title, description, capacity, before=None):
+    """A published event two weeks ahead in the default school of the
+    database a server will use, made by the app's services and committed;
+    `before(school)` adds what else the test needs, in the same transaction.
+    Returns the event's id."""
+    import secrets
+    from datetime import time as clock, timedelta
+
+    from portal import create_app
+    from portal.config import Config
+    from portal.extensions import db
+    from portal.models import utcnow
+    from portal.services.event_admin import EventDetails, create_event, publish, to_local
+    from portal.services.schools import ensure_default_school
+
+    # The limiter is one object for every app in the process: this one must not turn it on.
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False,
+                     SECRET_KEY=secrets.token_hex(32))
+    with app.app_context():
+        try:
+            school = ensure_default_school(app.config)
+            if before is not None:
+                before(school)
+            day = to_local(utcnow(), school.tz).date() + timedelta(days=14)
+            details = EventDetails(texts={"en": (title, description)}, day=day, starts=clock(8, 0),
+                                   ends=clock(9, 0), location="Library", capacity=capacity, grades=["K"])
+            event = create_event(school, None, details)
+            publish(event, utcnow())
+            db.session.commit()
+            return event.id
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -16,26 +16,20 @@ milliseconds, so this race rarely sees one: the tests that pause a call
 right after it counts (tests/unit/test_concurrency.py) and read the SQL of
 every seat change (tests/unit/test_seat_locks.py) are the reliable detector."""
 import http.client
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import time as clock, timedelta
 from http.cookies import SimpleCookie
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.servers import LOOPBACK, free_port
+from tests.servers import (
+    LOOPBACK, GunicornServer, database_of_its_own, gunicorn_environment, migrate, publish_event,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 4
 CAPACITY = 50
 FAMILIES = 500
@@ -47,101 +41,21 @@ HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="(
 
 @pytest.fixture(scope="module")
 def own_database(database_url, tmp_path_factory):
-    """The suite's kind of database, but not the suite's database: a SQLite
-    file in tmp_path, or `<suite database>_gunicorn` on the same PostgreSQL
-    server, emptied first."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        return f"sqlite:///{tmp_path_factory.mktemp('gunicorn') / 'portal.db'}"
-    from tests.postgres import empty_database
-
-    own = url.set(database=f"{url.database}_gunicorn").render_as_string(hide_password=False)
-    empty_database(own)
-    return own
+    """The suite's kind of database, but not the suite's database."""
+    return database_of_its_own(database_url, "gunicorn", tmp_path_factory)
 
 
 def server_environment(database_url):
-    env = {key: value for key, value in os.environ.items() if not key.startswith("GUNICORN_")}
-    env.update(DATABASE_URL=database_url, SECRET_KEY="gunicorn-concurrency-test-" + "x" * 32,
-               RATELIMIT_ENABLED="0", WEB_CONCURRENCY=str(WORKERS), PYTHONPATH=str(ROOT), FLASK_APP="wsgi")
-    env.pop("ACCESS_LOG", None)
-    return env
-
-
-def migrate(env):
-    """`flask db upgrade`, in a process of its own (Alembic's logging set-up stays out of pytest's)."""
-    completed = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                               capture_output=True, text=True, timeout=120)
-    assert completed.returncode == 0, completed.stdout + completed.stderr
+    return gunicorn_environment(database_url, WORKERS, SECRET_KEY="gunicorn-concurrency-test-" + "x" * 32,
+                                RATELIMIT_ENABLED="0")
 
 
 def create_published_event(database_url):
-    """A published event with CAPACITY places, made by the app's services and committed."""
-    from portal import create_app
-    from portal.config import Config
-    from portal.extensions import db
-    from portal.models import utcnow
-    from portal.services.event_admin import EventDetails, create_event, publish, to_local
-    from portal.services.schools import ensure_default_school
-
-    app = create_app(Config, SQLALCHEMY_DATABASE_URI=database_url, RATELIMIT_ENABLED=False)
-    with app.app_context():
-        try:
-            school = ensure_default_school(app.config)
-            day = to_local(utcnow(), school.tz).date() + timedelta(days=14)
-            details = EventDetails(
-                texts={"en": ("Kindergarten breakfast", "Coffee, books and a song.")}, day=day,
-                starts=clock(8, 0), ends=clock(9, 0), location="Library", capacity=CAPACITY, grades=["K"])
-            event = create_event(school, None, details)
-            publish(event, utcnow())
-            db.session.commit()
-            return event.id
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    """A published event with CAPACITY places."""
+    return publish_event(database_url, "Kindergarten breakfast", "Coffee, books and a song.", CAPACITY)
 
 
 # -- the server ---------------------------------------------------------------------------------
-
-class Server:
-    def __init__(self, env, log_path):
-        self.port = free_port()
-        self.log_path = log_path
-        self.command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--no-control-socket",
-                        "--workers", str(WORKERS), "--bind", f"{LOOPBACK}:{self.port}", "wsgi:app"]
-        with open(log_path, "wb") as log:
-            self.process = subprocess.Popen(self.command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
-
-    def log(self):
-        return Path(self.log_path).read_text(errors="replace")[-3000:]
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"gunicorn exited:\n{self.log()}"
-            try:
-                connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=5)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            finally:
-                connection.close()
-            time.sleep(0.2)
-        pytest.fail(f"gunicorn did not answer on port {self.port} within {timeout} s:\n{self.log()}")
-
-    def stop(self):
-        if self.process.poll() is not None:
-            return
-        self.process.send_signal(signal.SIGTERM)  # the master stops its workers
-        try:
-            self.process.wait(25)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # its own session: only this gunicorn
-            self.process.wait(5)
-
 
 @dataclass
 class Race:
@@ -166,7 +80,7 @@ def race(own_database, tmp_path_factory):
     env = server_environment(own_database)
     migrate(env)
     event_id = create_published_event(own_database)
-    running = Server(env, tmp_path_factory.mktemp("gunicorn-log") / "gunicorn.log")
+    running = GunicornServer(env, tmp_path_factory.mktemp("gunicorn-log") / "gunicorn.log", WORKERS)
     try:
         running.wait_ready()
         started = time.perf_counter()

@@ -4,18 +4,22 @@ from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..forms import PortalForm
 from ..i18n import shipped_languages
 from ..messages import error_message
-from ..models import User, utcnow
+from ..models import STAFF_SESSION_KEY, User, utcnow
 from ..services import privacy, users as user_service
 from ..services.users import UserError
 from . import bp
 from .access import ADMINS, DOOR_STAFF, forgetting_browser_storage, staff_required
 from .forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
+
+
+PASSWORD_LINK_KEY = "password_link"
 
 
 def _safe_next(target):
@@ -34,35 +38,50 @@ def home_for(user):
     return url_for("organizer.events")
 
 
+def _email_and_address():
+    """The hourly sign-in limit counts one email from one address: tries
+    from elsewhere cannot use up someone's sign-ins (the wait that grows
+    with wrong passwords, in users.authenticate, slows guessing from many)."""
+    email = (request.form.get("email") or "").strip().lower()[:254] or "-"
+    return f"{email}|{get_remote_address()}"
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: "10 per minute", methods=["POST"])
-@limiter.limit(lambda: "30 per hour", methods=["POST"],
-               key_func=lambda: (request.form.get("email") or "").strip().lower() or "-")
+@limiter.limit(lambda: "30 per hour", methods=["POST"], key_func=_email_and_address)
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
-        user = user_service.authenticate(form.email.data, form.password.data, utcnow())
-        if user is None:
-            form.add_error(None, _("That email and password do not match an account. Please try again."))
+        now = utcnow()
+        try:
+            user = user_service.authenticate(form.email.data, form.password.data, now)
+        except UserError as error:
+            form.add_error(error.field, error_message(error.code, **error.params))
         else:
-            db.session.commit()
-            session.clear()  # a fresh session: nothing carried over from before sign-in
-            session.permanent = True
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            session_token = user_service.start_staff_session(user, now) if user is not None else None
+            db.session.commit()  # the sign-in, or the failure that makes the next try wait
+            if user is None:
+                form.add_error(None, _("That email and password do not match an account. Please try again."))
+            else:
+                session.clear()  # a fresh session: nothing carried over from before sign-in
+                session.permanent = True
+                session[STAFF_SESSION_KEY] = session_token
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
 
 
 @bp.post("/logout")
 def logout():
     form = PortalForm()
-    if form.validate_on_submit() and current_user.is_authenticated:
-        if request.form.get("everywhere"):
-            user_service.sign_out_everywhere(current_user._get_current_object())
-            db.session.commit()
-        logout_user()
+    if form.validate_on_submit() and current_user.is_authenticated and request.form.get("everywhere"):
+        user_service.sign_out_everywhere(current_user._get_current_object())
+    # The session ends on the server too, so a copy of the cookie is worth nothing.
+    user_service.end_staff_session(session.get(STAFF_SESSION_KEY), utcnow())
+    db.session.commit()
+    logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
     return forgetting_browser_storage(redirect(url_for("auth.login")))
@@ -93,10 +112,23 @@ def account():
     return render_template("auth/account.html", form=form), 422 if request.method == "POST" else 200
 
 
-@bp.route("/password/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: "10 per minute", methods=["POST"])
-def set_password(token):
+@bp.get("/password/<token>")
+def password_link(token):
+    """A password link is exchanged for a mark in this browser's session,
+    then the form opens at an address without the token: the form page may
+    then send a same-origin Referer (which CSRF protection over HTTPS
+    requires), and the token is in no Referer, history entry or log line."""
     user = user_service.user_for_password_token(token, utcnow())
+    if user is None:
+        abort(404)
+    session[PASSWORD_LINK_KEY] = user.password_token_hash
+    return redirect(url_for("auth.set_password"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@limiter.limit(lambda: "10 per minute", methods=["POST"])
+def set_password():
+    user = user_service.user_for_password_token_hash(session.get(PASSWORD_LINK_KEY), utcnow())
     if user is None:
         abort(404)
     form = SetPasswordForm()
@@ -112,14 +144,14 @@ def set_password(token):
             session.clear()
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("auth.login"))
-    return render_template("auth/set_password.html", form=form, user=user), 422 if request.method == "POST" else 200
+    return render_template("auth/set_password.html", form=form, user=user,
+                           min_length=user_service.MIN_PASSWORD_LENGTH), 422 if request.method == "POST" else 200
 
 
 @bp.after_app_request
 def keep_password_links_private(response):
-    if request.endpoint == "auth.set_password":
+    if request.endpoint == "auth.password_link":
         response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -153,7 +185,7 @@ def invite_user():
         else:
             db.session.commit()
             return render_template("auth/password_link.html", user=user,
-                                   link=url_for("auth.set_password", token=token, _external=True), invited=True)
+                                   link=url_for("auth.password_link", token=token, _external=True), invited=True)
     return render_template("auth/user_form.html", form=form, user=None), 422 if request.method == "POST" else 200
 
 
@@ -186,7 +218,7 @@ def reset_password(user_id):
     token = user_service.reset_password(user, utcnow())
     db.session.commit()
     return render_template("auth/password_link.html", user=user,
-                           link=url_for("auth.set_password", token=token, _external=True), invited=False)
+                           link=url_for("auth.password_link", token=token, _external=True), invited=False)
 
 
 @bp.route("/privacy", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from ..calendar import registration_calendar
 from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
 from ..presenters import event_view, qr_svg
 
-REMEMBERED_TOKENS = 20
+JUST_REGISTERED_KEY = "just_registered"
 
 
 def public_post_limit():
@@ -152,17 +152,17 @@ def _public_params(error):
 
 
 def _remember_token(registration_id, token):
-    """Keep the manage token in this browser's session, so that a family who
-    presses Register twice is sent to their registration, not an error."""
-    tokens = dict(session.get("manage_tokens", {}))
-    tokens[str(registration_id)] = token
-    session["manage_tokens"] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
+    """Keep this registration's manage token in the session only until its
+    page opens, so that a second press of Register on the way there leads
+    to it too; a shared computer's cookie then holds no family's link."""
+    session[JUST_REGISTERED_KEY] = [registration_id, token]
 
 
 def _remembered_token(registration_id):
-    if registration_id is None:
+    remembered = session.get(JUST_REGISTERED_KEY)
+    if registration_id is None or not isinstance(remembered, list) or len(remembered) != 2:
         return None
-    return session.get("manage_tokens", {}).get(str(registration_id))
+    return remembered[1] if remembered[0] == registration_id else None
 
 
 @bp.route("/events/<int:event_id>/decline", methods=["GET", "POST"])
@@ -224,6 +224,7 @@ def link_again():
 @bp.get("/r/<token>")
 def manage(token):
     registration = _registration_or_404(token)
+    session.pop(JUST_REGISTERED_KEY, None)
     now = utcnow()
     event = registration.event
     places = event_service.places_for([event])[event.id]
