@@ -74,6 +74,9 @@ class Registration(db.Model):
     # Lower-cased, accent-free name, so the front desk finds "Jose" as "José".
     search_name: Mapped[str] = mapped_column(String(200), default="")
     phone_last4: Mapped[str] = mapped_column(String(4), default="")
+    # A keyed hash of the network an online registration came from (never the
+    # address itself), so that a burst from one place can be found and undone.
+    address_hash: Mapped[str | None] = mapped_column(String(16))
 
     event = relationship("Event")
     needs = relationship(
@@ -87,6 +90,7 @@ class Registration(db.Model):
         Index("ix_registration_event_phone", "event_id", "phone"),
         Index("ix_registration_event_last4", "event_id", "phone_last4"),
         Index("ix_registration_event_search_name", "event_id", "search_name"),
+        Index("ix_registration_event_address", "event_id", "address_hash"),
     )
 
     @property

@@ -219,7 +219,7 @@ def edit_registration(event_id, registration_id):
         try:
             registration_service.update_registration(
                 registration.id, form.details(), utcnow(), accept_waitlist=bool(form.accept_waitlist.data),
-                enforce_deadline=False)
+                enforce_deadline=False, by_staff=True)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error_message(error.code, **_message_params(error)))
