@@ -289,6 +289,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         submission_key=submission_key,
         source=source,
         address_hash=address_hash,
+        created_at=now,
         status=None,
     )
     _apply(registration, details)
@@ -373,6 +374,26 @@ def cancel_registration(registration_id, now):
     registration.move_to(RegistrationStatus.CANCELLED, now)
     db.session.flush()
     return promote_waitlisted(event, now)
+
+
+def cancel_burst(event_id, registration_ids, now):
+    """Cancel registrations an organizer judged not to be real families (a
+    burst from one network), then give their places to the waitlist in
+    order. Nothing more goes to their contacts: no notice, and what was
+    still waiting to be sent to them is not sent."""
+    event = _lock_event(event_id)
+    registrations = db.session.execute(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.id.in_(registration_ids),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).scalars().all()
+    for registration in registrations:
+        registration.move_to(RegistrationStatus.CANCELLED, now)
+    notify.withhold_pending([registration.id for registration in registrations])
+    db.session.flush()
+    return registrations, promote_waitlisted(event, now)
 
 
 def promote_by_hand(registration_id, now):

@@ -1,6 +1,6 @@
 import re
 
-HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"')
+HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key|opened)"[^>]*value="([^"]*)"')
 
 
 def hidden_fields(html):
