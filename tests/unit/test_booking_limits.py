@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, Source
-from portal.services import dashboard, event_admin, registration as service
+from portal.services import dashboard, event_admin, privacy, registration as service
 from portal.services.addresses import address_hash, in_networks, network_of, parse_networks
 from portal.services.contact import display_phone, normalize_phone, phone_country, sms_countries
 from portal.services.errors import RegistrationError
@@ -184,3 +184,10 @@ def test_cancelling_a_burst_gives_places_to_the_waitlist_in_order_and_tells_only
     promoted_to = {m.registration_id for m in messages if m.kind == MessageKind.PROMOTED}
     assert promoted_to == {real_first.id, real_second.id}
     assert dashboard.bursts(event.id, minutes=10, size=3) == []
+
+
+def test_erasing_a_family_forgets_where_they_registered_from(db, event, family, now):
+    registration = _register_from(event, family, now, "e" * 16)
+    privacy.erase_registration(registration, now)
+    db.session.commit()
+    assert db.session.get(Registration, registration.id).address_hash is None
