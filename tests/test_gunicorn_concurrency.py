@@ -58,7 +58,8 @@ def own_database(database_url, tmp_path_factory):
 def server_environment(database_url):
     env = {key: value for key, value in os.environ.items() if not key.startswith("GUNICORN_")}
     env.update(DATABASE_URL=database_url, SECRET_KEY="gunicorn-concurrency-test-" + "x" * 32,
-               RATELIMIT_ENABLED="0", WEB_CONCURRENCY=str(WORKERS), PYTHONPATH=str(ROOT), FLASK_APP="wsgi")
+               RATELIMIT_ENABLED="0", MIN_FORM_SECONDS="0", WEB_CONCURRENCY=str(WORKERS), PYTHONPATH=str(ROOT),
+               FLASK_APP="wsgi")
     env.pop("ACCESS_LOG", None)
     return env
 
