@@ -47,6 +47,22 @@ def looks_automated(trap_value, stamp):
     return elapsed is None or elapsed < minimum
 
 
+def check_settings(config):
+    """Refuse to start with limits or school networks that cannot be read,
+    rather than fail on a family's registration."""
+    try:
+        parse_networks(config["SCHOOL_NETWORKS"])
+    except ValueError as error:
+        raise ValueError(f"SCHOOL_NETWORKS must be CIDRs such as 192.0.2.0/24, separated by spaces "
+                         f"or commas: {error}") from None
+    for name in ("REGISTRATIONS_PER_EVENT_LIMIT", "REGISTRATIONS_PER_SCHOOL_LIMIT",
+                 "SCHOOL_NETWORK_PER_EVENT_LIMIT", "SCHOOL_NETWORK_PER_SCHOOL_LIMIT"):
+        try:
+            parse(config[name])
+        except ValueError:
+            raise ValueError(f"{name} must read like '6 per hour', not {config[name]!r}") from None
+
+
 def requester_hash(address):
     return address_hash(address, current_app.config["SECRET_KEY"])
 

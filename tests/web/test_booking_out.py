@@ -370,3 +370,10 @@ def test_one_visitor_can_no_longer_book_out_every_event(limited_app, db, make_ev
     real = [r for r in registrations(db) if (r.adults, r.children) == (2, 1)]
     assert len(real) == len(events)
     assert all(r.status == RegistrationStatus.CONFIRMED for r in real)
+
+
+@pytest.mark.parametrize("setting, value", [("SCHOOL_NETWORKS", "192.0.2.0/33"),
+                                            ("REGISTRATIONS_PER_EVENT_LIMIT", "a handful")])
+def test_the_portal_will_not_start_with_limits_it_cannot_read(database_url, setting, value):
+    with pytest.raises(ValueError, match=setting):
+        create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, **{setting: value})
