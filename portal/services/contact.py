@@ -67,7 +67,7 @@ def search_key(text):
 def display_phone(phone, region=DEFAULT_REGION):
     """'+16125550123' -> '(612) 555-0123' for a number of the school's
     country, '+52 55 1234 5678' for others; anything else as stored."""
-    number = parse_phone(phone) if phone else None
+    number = parse_phone(phone) if phone and phone.startswith("+") else None
     if number is None:
         return phone or ""
     same_country = phonenumbers.region_code_for_number(number) == region
