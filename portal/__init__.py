@@ -29,6 +29,9 @@ def create_app(config_object=Config, **overrides):
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
+    from .public.abuse import check_settings
+
+    check_settings(app.config)
     login_manager.init_app(app)
     csrf.init_app(app)
     with app.app_context():

@@ -64,6 +64,13 @@ class Config:
     DEFAULT_SCHOOL_SLUG = os.environ.get("DEFAULT_SCHOOL_SLUG", "lincoln")
     DEFAULT_SCHOOL_TIMEZONE = os.environ.get("DEFAULT_SCHOOL_TIMEZONE", "America/Chicago")
     DEFAULT_SCHOOL_LANGUAGE = os.environ.get("DEFAULT_SCHOOL_LANGUAGE", "en")
+    # ISO 3166 code of the school's country: phone numbers without a country
+    # code are read as its numbers.
+    DEFAULT_SCHOOL_COUNTRY = os.environ.get("DEFAULT_SCHOOL_COUNTRY", "US").upper()
+    # Countries text messages may go to, e.g. "US CA MX"; empty means only the
+    # school's own country. Texts abroad cost more and are what SMS pumping
+    # abuses; families with other numbers can use email.
+    SMS_ALLOWED_COUNTRIES = os.environ.get("SMS_ALLOWED_COUNTRIES", "")
     LANGUAGE_COOKIE = "lang"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -77,6 +84,23 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"  # 0 only for load tests
     PUBLIC_POST_RATE_LIMIT = os.environ.get("PUBLIC_POST_RATE_LIMIT", "30 per minute")
+    # Registrations one network may make (see "Against booking out" in the
+    # README for how these numbers were chosen). A network is an IPv4 address
+    # or an IPv6 /64.
+    REGISTRATIONS_PER_EVENT_LIMIT = os.environ.get("REGISTRATIONS_PER_EVENT_LIMIT", "6 per hour")
+    REGISTRATIONS_PER_SCHOOL_LIMIT = os.environ.get("REGISTRATIONS_PER_SCHOOL_LIMIT", "30 per hour")
+    # The school's own networks (its guest Wi-Fi), as CIDRs separated by
+    # spaces or commas: many families register from them together at events.
+    SCHOOL_NETWORKS = os.environ.get("SCHOOL_NETWORKS", "")
+    SCHOOL_NETWORK_PER_EVENT_LIMIT = os.environ.get("SCHOOL_NETWORK_PER_EVENT_LIMIT", "150 per hour")
+    SCHOOL_NETWORK_PER_SCHOOL_LIMIT = os.environ.get("SCHOOL_NETWORK_PER_SCHOOL_LIMIT", "600 per hour")
+    # Seconds a person needs at least to fill the registration form; a
+    # program sends it within a second of opening it. 0 turns the check off.
+    MIN_FORM_SECONDS = float(os.environ.get("MIN_FORM_SECONDS", "3"))
+    # Registrations from one network within this many minutes, and how many
+    # of them, that the organizer's dashboard shows as a burst.
+    BURST_MINUTES = int(os.environ.get("BURST_MINUTES", "10"))
+    BURST_SIZE = int(os.environ.get("BURST_SIZE", "4"))
     SQLITE_BUSY_TIMEOUT_MS = 15000
     # Set on every PostgreSQL connection; empty to keep the server's setting.
     POSTGRES_RANDOM_PAGE_COST = os.environ.get("POSTGRES_RANDOM_PAGE_COST", "1.1")
@@ -109,4 +133,5 @@ class TestConfig(Config):
     PUBLIC_PAGE_CACHE_SECONDS = 0
     SECRET_KEY = "test"
     RATELIMIT_ENABLED = False
+    MIN_FORM_SECONDS = 0
     SQLALCHEMY_DATABASE_URI = "sqlite://"

@@ -8,8 +8,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, TimeInput
 
+from babel.lists import format_list
+from flask import current_app, g
+from flask_babel import get_locale
+
 from .messages import error_message
-from .services.contact import normalize_email, normalize_phone
+from .services.contact import normalize_email, normalize_phone, phone_country, sms_countries
 from .text import has_line_break
 
 def choices(pairs):
@@ -134,17 +138,39 @@ class LongTextField(TextAreaField):
             raise ValidationError(error_message("too_long", max=self.max_length))
 
 
+def _school_country():
+    school = g.get("school")
+    return (school.country if school is not None else None) or current_app.config["DEFAULT_SCHOOL_COUNTRY"]
+
+
+def country_names(codes):
+    """['US', 'CA'] -> 'United States and Canada', in the page's language."""
+    locale = get_locale()
+    return format_list([locale.territories.get(code, code) for code in codes], locale=locale)
+
+
 class PhoneField(TextField):
+    """A phone number read as a number of the school's country unless it
+    starts with a country code, and refused when text messages may not go
+    to its country."""
+
     def __init__(self, label=None, **kwargs):
         super().__init__(label, max_length=40, **kwargs)
 
     @property
     def normalized(self):
-        return normalize_phone(self.data)
+        return normalize_phone(self.data, _school_country())
 
     def post_validate(self, form, validation_stopped):
-        if self.data and not self.errors and self.normalized is None:
+        if not self.data or self.errors:
+            return
+        phone = self.normalized
+        if phone is None:
             self.errors.append(error_message("phone_invalid"))
+            return
+        allowed = sms_countries(_school_country(), current_app.config["SMS_ALLOWED_COUNTRIES"])
+        if phone_country(phone) not in allowed:
+            self.errors.append(error_message("phone_country_not_allowed", countries=country_names(allowed)))
 
 
 class EmailAddressField(TextField):

@@ -1098,8 +1098,9 @@ def test_fuzz_frontdesk_scan_and_search(world, data):
 def test_fuzz_staff_buttons_and_family_links(world, data):
     desk = admin_desk(world)
     events, regs = world.events, world.regs
-    route = data.draw(st.sampled_from(["duplicate", "cancel registration", "promote", "restore", "reset password",
-                                       "no-shows", "logout", "unsubscribe", "sms inbound"]), label="route")
+    route = data.draw(st.sampled_from(["duplicate", "cancel registration", "promote", "restore", "cancel burst",
+                                       "reset password", "no-shows", "logout", "unsubscribe", "sms inbound"]),
+                      label="route")
     pairs = data.draw(form_fields([]), label="extra fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
     success = redirected_with_success
@@ -1111,6 +1112,10 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
         who = data.draw(st.sampled_from(sorted(regs)), label="registration")
         path = "cancel" if route == "cancel registration" else route
         url = f"/staff/events/{event_id(world, key)}/registrations/{regs[who].id}/{path}"
+    elif route == "cancel burst":
+        key = data.draw(st.sampled_from(["open", "tonight", "elsewhere", "missing"]), label="event")
+        burst = data.draw(st.sampled_from(["0" * 16, "not-a-burst", "f" * 64]), label="burst")
+        url = f"/staff/events/{event_id(world, key)}/bursts/{burst}/cancel"
     elif route == "reset password":
         user_id = data.draw(st.sampled_from([world.frontdesk.id, world.inactive.id, world.stranger.id, MISSING_ID]),
                             label="user id")
@@ -1188,7 +1193,8 @@ FUZZED_POST_ENDPOINTS = {
     "auth.reset_password", "auth.privacy_export",
     "organizer.new_event", "organizer.edit_event", "organizer.change_status", "organizer.duplicate_event",
     "organizer.add_registration", "organizer.edit_registration", "organizer.cancel_registration",
-    "organizer.promote_registration", "organizer.restore_registration", "organizer.new_message", "auth.account",
+    "organizer.promote_registration", "organizer.restore_registration", "organizer.cancel_burst",
+    "organizer.new_message", "auth.account",
     "frontdesk.scan", "frontdesk.check_in", "frontdesk.admit", "frontdesk.undo", "frontdesk.walk_in",
     "frontdesk.no_shows",
 }

@@ -47,7 +47,7 @@ def own_database(database_url, tmp_path_factory):
 
 def server_environment(database_url):
     return gunicorn_environment(database_url, WORKERS, SECRET_KEY="gunicorn-concurrency-test-" + "x" * 32,
-                                RATELIMIT_ENABLED="0")
+                                RATELIMIT_ENABLED="0", MIN_FORM_SECONDS="0")
 
 
 def create_published_event(database_url):

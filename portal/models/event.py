@@ -27,6 +27,8 @@ class Event(db.Model):
     location: Mapped[str] = mapped_column(String(300))
     grades = mapped_column(GradeSet, nullable=False, default=0)
     capacity: Mapped[int]  # people: adults and children together
+    # The most people one family may register online (staff may go past it).
+    max_party_size: Mapped[int] = mapped_column(default=8)
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     offers_childcare: Mapped[bool] = mapped_column(default=False)
     childcare_capacity: Mapped[int] = mapped_column(default=0)  # children

@@ -80,6 +80,9 @@ class Registration(db.Model):
     # Lower-cased, accent-free name, so the front desk finds "Jose" as "José".
     search_name: Mapped[str] = mapped_column(String(200), default="")
     phone_last4: Mapped[str] = mapped_column(String(4), default="")
+    # A keyed hash of the network an online registration came from (never the
+    # address itself), so that a burst from one place can be found and undone.
+    address_hash: Mapped[str | None] = mapped_column(String(16))
 
     event = relationship("Event")
     needs = relationship(
@@ -99,6 +102,7 @@ class Registration(db.Model):
         check_between("arrived_children", 0, MAX_CHILDREN, nullable=True),
         check_one_of("status", RegistrationStatus.ALL),
         check_one_of("attendance", Attendance.ALL),
+        Index("ix_registration_event_address", "event_id", "address_hash"),
     )
 
     @property

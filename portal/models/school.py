@@ -14,6 +14,9 @@ class School(db.Model):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="America/Chicago")
     default_language: Mapped[str] = mapped_column(String(8), default="en")
+    # ISO 3166 code: phone numbers typed without a country code are read as
+    # numbers of this country, and text messages go to it by default.
+    country: Mapped[str] = mapped_column(String(2), default="US")
     # Hours before an event when families get a reminder, e.g. "24 2".
     reminder_hours: Mapped[str] = mapped_column(String(40), default="24 2")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from ..i18n import language_name
 from ..messages import GRADE_NAMES, NEED_NAMES, error_message
 from ..models import GRADES
 from ..services.event_admin import MAX_CAPACITY, EventDetails
+from ..services.registration import MAX_PARTY_LIMIT
 
 
 class _EventFields(PortalForm):
@@ -20,6 +21,8 @@ class _EventFields(PortalForm):
     grades = CheckboxesField(_l("For families of these grades"))
     capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=0,
                           maximum=MAX_CAPACITY, default=30)
+    max_party_size = CountField(_l("Largest family that can register online (people)"), minimum=1,
+                                maximum=MAX_PARTY_LIMIT, default=8, range_code="max_party_size_out_of_range")
     deadline_day = DayField(_l("Registration deadline: day"))
     deadline_time = ClockField(_l("Registration deadline: time"))
     offers_childcare = BooleanField(_l("Childcare"))
@@ -34,6 +37,7 @@ class _EventFields(PortalForm):
             texts=texts_per_language(self),
             day=self.day.data, starts=self.starts.data, ends=self.ends.data,
             location=self.location.data, capacity=self.capacity.data or 0,
+            max_party_size=self.max_party_size.data or 0,
             grades=list(self.grades.data or []),
             deadline_day=self.deadline_day.data, deadline_time=self.deadline_time.data,
             offers_childcare=self.offers_childcare.data,
@@ -82,6 +86,7 @@ def event_form(formdata=None, event=None, local=None):
         form.location.data = event.location
         form.grades.data = event.grades
         form.capacity.data = event.capacity
+        form.max_party_size.data = event.max_party_size
         form.offers_childcare.data = event.offers_childcare
         form.childcare_capacity.data = event.childcare_capacity
         form.interpreter_languages.data = event.interpreter_language_list

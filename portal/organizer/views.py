@@ -2,7 +2,7 @@
 printouts, the CSV export and reports. Views parse, call a service, render."""
 from datetime import date, datetime, timedelta
 
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -166,7 +166,42 @@ def event_dashboard(event_id):
         sent_campaigns=campaigns.event_campaigns(event.id),
         failed=campaigns.failed_messages(event.id),
         deliveries=campaigns.delivery_counts(event.id),
+        bursts=_bursts(event),
     )
+
+
+def _bursts(event):
+    config = current_app.config
+    return planning.bursts(event.id, config["BURST_MINUTES"], config["BURST_SIZE"])
+
+
+def _burst_or_404(event, address_hash):
+    config = current_app.config
+    burst = planning.burst_from(event.id, address_hash, config["BURST_MINUTES"], config["BURST_SIZE"])
+    return burst or abort(404)
+
+
+@bp.get("/events/<int:event_id>/bursts/<address_hash>")
+@staff_required(*ORGANIZERS)
+def burst(event_id, address_hash):
+    """What the organizer sees before cancelling a burst: every registration in it."""
+    event = school_event_or_404(event_id)
+    return render_template("organizer/burst.html", event=_view(event), burst=_burst_or_404(event, address_hash))
+
+
+@bp.post("/events/<int:event_id>/bursts/<address_hash>/cancel")
+@staff_required(*ORGANIZERS)
+def cancel_burst(event_id, address_hash):
+    event = school_event_or_404(event_id)
+    burst = _burst_or_404(event, address_hash)
+    cancelled, promoted = registration_service.cancel_burst(
+        event.id, [registration.id for registration in burst.registrations], utcnow())
+    db.session.commit()
+    flash(ngettext("%(num)d registration is cancelled.", "%(num)d registrations are cancelled.", len(cancelled)),
+          "success")
+    if promoted:
+        flash(promoted_message(len(promoted)), "success")
+    return redirect(url_for("organizer.dashboard", event_id=event.id))
 
 
 def _event_registration_or_404(event, registration_id):
@@ -219,7 +254,7 @@ def edit_registration(event_id, registration_id):
         try:
             registration_service.update_registration(
                 registration.id, form.details(), utcnow(), accept_waitlist=bool(form.accept_waitlist.data),
-                enforce_deadline=False)
+                enforce_deadline=False, by_staff=True)
         except DomainError as error:
             db.session.rollback()
             form.add_error(error.field, error_message(error.code, **_message_params(error)))

@@ -2,7 +2,7 @@ import re
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, RadioField
+from wtforms import BooleanField, HiddenField, RadioField, StringField
 from wtforms.validators import InputRequired, ValidationError
 
 from ..config import LANGUAGES
@@ -15,6 +15,7 @@ from ..messages import DECLINE_REASON_NAMES, GRADE_NAMES, error_message
 from ..models import GRADES
 from ..services.contact import normalize_email, normalize_phone
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN, FamilyDetails
+from .abuse import form_opened_stamp, looks_automated, seconds_since_opened
 
 AGE_SEPARATORS = re.compile(r"[\s,،、，;/]+")
 
@@ -44,6 +45,13 @@ class RegistrationForm(PortalForm):
     note = LongTextField(_l("Anything else you want us to know?"), max_length=1000)
     submission_key = HiddenField()
     accept_waitlist = BooleanField(_l("Yes, move us to the waitlist"))
+    # A field people never see (the style sheet hides it) that programs fill
+    # in, and when the form was opened: see abuse.looks_automated.
+    website = StringField(_l("Leave this empty"))
+    opened = HiddenField()
+
+    def looks_automated(self):
+        return looks_automated(self.website.data, self.opened.data)
 
     def validate_childcare_ages(self, field):
         if field.data and self.parsed_ages() is None:
@@ -113,6 +121,8 @@ def registration_form(event, page_language, registration=None, formdata=None):
     if not event.offers_meal:
         del form.dietary
 
+    if seconds_since_opened(form.opened.data) is None:
+        form.opened.data = form_opened_stamp()
     if formdata is None:
         if registration is not None:
             _prefill(form, registration)

@@ -20,6 +20,7 @@ from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
 from . import bp
 from ..calendar import registration_calendar
+from .abuse import requester_hash, take_registration_allowance
 from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
 from ..presenters import event_view, qr_svg
 
@@ -117,33 +118,48 @@ def register(event_id):
 
     formdata = request.form if request.method == "POST" else None
     form = registration_form(event, language, formdata=formdata)
-    if request.method == "POST" and form.validate():
-        try:
-            registered = registration_service.register(
-                event.id, form.details(), now, submission_key=form.submission()
-            )
-        except RegistrationError as error:
-            db.session.rollback()
-            remembered = _remembered_token(error.params.get("registration_id"))
-            if error.code == "duplicate_submission" and remembered:
-                return redirect(url_for("public.manage", token=remembered))
-            if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
-                return render_template("public/closed.html", event=view), 410
-            if error.code == "already_registered":
-                # Their link goes again to their own phone or email, never to this page,
-                # and the page does not say whether anyone is registered.
-                links.send_link_again(error.params["registration_id"], now)
-                db.session.commit()
-                return render_template("public/link_sent.html")
-            form.add_error(error.field, error_message(error.code, **_public_params(error)))
-        else:
-            db.session.commit()
-            _remember_token(registered.registration.id, registered.token)
-            flash(_("Thank you! You are registered.") if registered.registration.status == RegistrationStatus.CONFIRMED
-                  else _("Thank you! You are on the waitlist. We will let you know when there is room."), "success")
-            return redirect(url_for("public.manage", token=registered.token))
     status = 422 if request.method == "POST" else 200
-    return render_template("public/register.html", event=view, form=form), status
+    if request.method == "POST" and form.validate():
+        if form.looks_automated():
+            form.add_error(None, error_message("looks_automated"))
+        elif not take_registration_allowance(event, request.remote_addr):
+            form.add_error(None, error_message("too_many_registrations"))
+            status = 429
+        else:
+            return _register(event, view, form, now)
+    return _registration_page(event, view, form), status
+
+
+def _registration_page(event, view, form):
+    return render_template("public/register.html", event=view, form=form, party_limit=event.max_party_size)
+
+
+def _register(event, view, form, now):
+    try:
+        registered = registration_service.register(
+            event.id, form.details(), now, submission_key=form.submission(),
+            address_hash=requester_hash(request.remote_addr),
+        )
+    except RegistrationError as error:
+        db.session.rollback()
+        remembered = _remembered_token(error.params.get("registration_id"))
+        if error.code == "duplicate_submission" and remembered:
+            return redirect(url_for("public.manage", token=remembered))
+        if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
+            return render_template("public/closed.html", event=view), 410
+        if error.code == "already_registered":
+            # Their link goes again to their own phone or email, never to this page,
+            # and the page does not say whether anyone is registered.
+            links.send_link_again(error.params["registration_id"], now)
+            db.session.commit()
+            return render_template("public/link_sent.html")
+        form.add_error(error.field, error_message(error.code, **_public_params(error)))
+        return _registration_page(event, view, form), 422
+    db.session.commit()
+    _remember_token(registered.registration.id, registered.token)
+    flash(_("Thank you! You are registered.") if registered.registration.status == RegistrationStatus.CONFIRMED
+          else _("Thank you! You are on the waitlist. We will let you know when there is room."), "success")
+    return redirect(url_for("public.manage", token=registered.token))
 
 
 def _public_params(error):
@@ -281,7 +297,7 @@ def manage_edit(token):
             return redirect(url_for("public.manage", token=token))
     status = 422 if request.method == "POST" else 200
     return render_template("public/edit.html", event=view, form=form, registration=registration,
-                           token=token, needs_waitlist_consent=needs_waitlist_consent), status
+                           token=token, party_limit=event.max_party_size, needs_waitlist_consent=needs_waitlist_consent), status
 
 
 @bp.route("/r/<token>/cancel", methods=["GET", "POST"])

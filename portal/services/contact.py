@@ -1,41 +1,50 @@
 """Normalizing what a family types as contact details."""
-import re
 import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
+import phonenumbers
 
-PHONE_ALLOWED = re.compile(r"^\+?[\d\s().\-]+$")
-PHONE_MIN_DIGITS = 7
-PHONE_MAX_DIGITS = 15  # E.164
-
-
-# Numbers written without a country code are taken to be in this one (the
-# North American plan: ten digits), so that "612 555 0123" and
-# "+1 612-555-0123" are the same family, and SMS providers get E.164.
-DEFAULT_COUNTRY_CODE = "1"
-NATIONAL_LENGTH = 10
+# The country whose numbers may be typed without a country code, unless the
+# school says otherwise (School.country).
+DEFAULT_REGION = "US"
+PHONE_MAX_LENGTH = 40
 
 
-def normalize_phone(text):
-    """'(612) 555-0123' -> '+16125550123', '1 612 555 0123' -> '+16125550123',
-    '+52 55 1234 5678' -> '+525512345678'. Digits in any script count
-    (Arabic-Indic digits become 0-9). Returns None when the text cannot be a
-    phone number."""
+def parse_phone(text, region=DEFAULT_REGION):
+    """The number typed, parsed as a number of `region` unless it starts with
+    a country code, or None when it is not a valid phone number. Digits in
+    any script count; spaces, dots, dashes and brackets are ignored."""
     text = (text or "").strip()
-    if not text:
+    if not text or len(text) > PHONE_MAX_LENGTH:
         return None
-    if not PHONE_ALLOWED.match(text):
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
         return None
-    digits = "".join(str(int(ch)) for ch in text if ch.isdecimal())
-    if not PHONE_MIN_DIGITS <= len(digits) <= PHONE_MAX_DIGITS:
+    if number.extension or not phonenumbers.is_valid_number(number):
         return None
-    if text.startswith("+"):
-        return "+" + digits
-    if len(digits) == NATIONAL_LENGTH:
-        return f"+{DEFAULT_COUNTRY_CODE}{digits}"
-    if len(digits) == NATIONAL_LENGTH + len(DEFAULT_COUNTRY_CODE) and digits.startswith(DEFAULT_COUNTRY_CODE):
-        return "+" + digits
-    return digits
+    return number
+
+
+def normalize_phone(text, region=DEFAULT_REGION):
+    """'(612) 555-0123' -> '+16125550123', '+52 55 1234 5678' ->
+    '+525512345678' (E.164, as stored and as SMS providers want it); None
+    when the text is not a valid phone number."""
+    number = parse_phone(text, region)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else None
+
+
+def phone_country(phone):
+    """'+16125550123' -> 'US'; None when the number is not valid."""
+    number = parse_phone(phone)
+    return phonenumbers.region_code_for_number(number) if number else None
+
+
+def sms_countries(school_country, allowed_setting):
+    """The countries text messages may go to: the setting ('US CA MX'), or
+    the school's own country when it is empty."""
+    allowed = [code.upper() for code in (allowed_setting or "").replace(",", " ").split()]
+    return allowed or [school_country or DEFAULT_REGION]
 
 
 def phone_last_digits(phone):
@@ -65,11 +74,12 @@ def search_key(text):
     return " ".join(stripped.casefold().replace("đ", "d").split())
 
 
-def display_phone(phone):
-    """'+16125550123' -> '(612) 555-0123'; other numbers as stored."""
-    if not phone:
-        return ""
-    national = phone[1 + len(DEFAULT_COUNTRY_CODE):]
-    if phone.startswith("+" + DEFAULT_COUNTRY_CODE) and len(national) == NATIONAL_LENGTH:
-        return f"({national[:3]}) {national[3:6]}-{national[6:]}"
-    return phone
+def display_phone(phone, region=DEFAULT_REGION):
+    """'+16125550123' -> '(612) 555-0123' for a number of the school's
+    country, '+52 55 1234 5678' for others; anything else as stored."""
+    number = parse_phone(phone) if phone and phone.startswith("+") else None
+    if number is None:
+        return phone or ""
+    same_country = phonenumbers.region_code_for_number(number) == region
+    return phonenumbers.format_number(
+        number, phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,6 +1,8 @@
 """What an organizer needs to plan one event, from its registrations."""
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
+from itertools import groupby
 
 from sqlalchemy import func, or_, select
 
@@ -222,3 +224,54 @@ def overview(events):
     ).all())
     return {event_id: (people.get(event_id, 0), waiting.get(event_id, 0), needs.get(event_id, 0))
             for event_id in ids}
+
+
+@dataclass
+class Burst:
+    """Many registrations for one event from one network in a short time:
+    perhaps families together on the school's Wi-Fi, perhaps one visitor
+    taking places. The organizer looks at the names and decides."""
+
+    address_hash: str
+    registrations: list
+
+    @property
+    def people(self):
+        return sum(registration.party_size for registration in self.registrations)
+
+    @property
+    def first_at(self):
+        return self.registrations[0].created_at
+
+    @property
+    def last_at(self):
+        return self.registrations[-1].created_at
+
+
+def bursts(event_id, minutes, size):
+    """Each network from which at least `size` registrations still standing
+    arrived with no more than `minutes` between one and the next."""
+    active = db.session.execute(
+        select(Registration).where(
+            Registration.event_id == event_id,
+            Registration.address_hash.is_not(None),
+            Registration.status.in_([RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]),
+        ).order_by(Registration.address_hash, Registration.created_at, Registration.id)
+    ).scalars().all()
+    gap = timedelta(minutes=minutes)
+    found = []
+    for address_hash, group in groupby(active, key=lambda registration: registration.address_hash):
+        in_bursts, run = [], []
+        for registration in group:
+            if run and registration.created_at - run[-1].created_at > gap:
+                in_bursts += run if len(run) >= size else []
+                run = []
+            run.append(registration)
+        in_bursts += run if len(run) >= size else []
+        if in_bursts:
+            found.append(Burst(address_hash, in_bursts))
+    return sorted(found, key=lambda burst: burst.first_at)
+
+
+def burst_from(event_id, address_hash, minutes, size):
+    return next((burst for burst in bursts(event_id, minutes, size) if burst.address_hash == address_hash), None)

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..models import GRADES, MAX_CAPACITY, Event, EventStatus, MessageKind
 from . import notify
 from .errors import DomainError
-from .registration import confirmed_people, promote_waitlisted
+from .registration import MAX_PARTY_LIMIT, confirmed_people, promote_waitlisted
 
 
 class EventError(DomainError):
@@ -33,6 +33,7 @@ class EventDetails:
     interpreter_languages: list = field(default_factory=list)
     offers_transportation: bool = False
     offers_meal: bool = False
+    max_party_size: int = 8
 
 
 def to_utc(day, clock, tz):
@@ -59,6 +60,8 @@ def _check(details, school, event=None):
         raise EventError("grades_missing", field="grades")
     if not 1 <= details.capacity <= MAX_CAPACITY:
         raise EventError("capacity_out_of_range", field="capacity", max=MAX_CAPACITY)
+    if not 1 <= details.max_party_size <= MAX_PARTY_LIMIT:
+        raise EventError("max_party_size_out_of_range", field="max_party_size", max=MAX_PARTY_LIMIT)
     if details.offers_childcare and not 0 < details.childcare_capacity <= MAX_CAPACITY:
         raise EventError("childcare_capacity_out_of_range", field="childcare_capacity")
     unknown = [code for code in details.interpreter_languages if code not in INTERPRETER_LANGUAGES]
@@ -85,6 +88,7 @@ def _apply(event, details, starts_at, ends_at, deadline):
     event.location = details.location.strip()
     event.grades = details.grades
     event.capacity = details.capacity
+    event.max_party_size = details.max_party_size
     event.offers_childcare = details.offers_childcare
     event.childcare_capacity = details.childcare_capacity if details.offers_childcare else 0
     event.interpreter_languages = " ".join(
@@ -172,6 +176,7 @@ def duplicate(event, user, days_later=7):
         starts_at=event.starts_at + shift, ends_at=event.ends_at + shift,
         registration_deadline=event.registration_deadline + shift if event.registration_deadline else None,
         location=event.location, grades=event.grades, capacity=event.capacity,
+        max_party_size=event.max_party_size,
         offers_childcare=event.offers_childcare, childcare_capacity=event.childcare_capacity,
         interpreter_languages=event.interpreter_languages, offers_transportation=event.offers_transportation,
         offers_meal=event.offers_meal, created_by_id=user.id if user else None,

@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import (
-    Event, EventStatus, MessageKind, OutboxMessage, Registration, RegistrationStatus, School, Suppression,
+    Event, EventStatus, MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, School, Suppression,
 )
 
 # How far ahead reminders are written into the outbox: the longest offset a
@@ -46,6 +46,17 @@ def queue_registered(registration, token, now):
     kind = MessageKind.CONFIRMATION if registration.status == RegistrationStatus.CONFIRMED \
         else MessageKind.WAITLISTED
     return queue(registration, kind, now, payload={"token": token})
+
+
+def withhold_pending(registration_ids):
+    """Messages not yet sent to these registrations are not to be sent."""
+    if registration_ids:
+        db.session.execute(
+            OutboxMessage.__table__.update()
+            .where(OutboxMessage.registration_id.in_(registration_ids),
+                   OutboxMessage.status == MessageStatus.PENDING)
+            .values(status=MessageStatus.SUPPRESSED)
+        )
 
 
 def queue_promoted(registrations, now):

@@ -38,6 +38,7 @@ def _forget(registration):
     registration.email = None
     registration.phone = None
     registration.phone_last4 = ""
+    registration.address_hash = None
     registration.note = ""
     registration.submission_key = None
     # A fresh random hash that no link matches, and no link sent again.

@@ -18,6 +18,8 @@ from .errors import RegistrationError
 from .tokens import hash_token, new_checkin_code, new_manage_token
 
 MAX_CHILD_AGE = 17
+# The largest party an organizer may allow online: as many as the form can hold.
+MAX_PARTY_LIMIT = MAX_ADULTS + MAX_CHILDREN
 
 
 @dataclass
@@ -128,7 +130,7 @@ def _check_window(event, now, enforce_deadline=True):
         raise RegistrationError(reason)
 
 
-def _check_details(event, details, at_the_door=False):
+def _check_details(event, details, at_the_door=False, by_staff=False):
     if not details.name or not details.name.strip():
         raise RegistrationError("name_missing", field="name")
     if not details.email and not details.phone and not at_the_door:
@@ -139,6 +141,9 @@ def _check_details(event, details, at_the_door=False):
         raise RegistrationError("children_out_of_range", field="children", max=MAX_CHILDREN)
     if details.party_size > event.capacity and not at_the_door:
         raise RegistrationError("party_larger_than_event", field="adults", capacity=event.capacity)
+    if details.party_size > event.max_party_size and not (by_staff or at_the_door):
+        # One family online takes at most this many places; staff who know the family may go past it.
+        raise RegistrationError("party_larger_than_limit", field="adults", max=event.max_party_size)
     unknown = [grade for grade in details.grades if grade not in GRADES]
     if unknown:
         raise RegistrationError("unknown_grade", field="grades")
@@ -262,10 +267,12 @@ def find_by_submission(submission_key):
 
 
 def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
-             enforce_deadline=True, admit_over_capacity=False):
+             enforce_deadline=True, admit_over_capacity=False, address_hash=None):
     """Register a party: confirmed when all of it fits, otherwise waitlisted.
-    Staff may register after the deadline (enforce_deadline=False); a
+    Staff may register after the deadline (enforce_deadline=False) and a
+    party larger than the event's largest (any source but online); a
     walk-in at the door is admitted even over capacity (admit_over_capacity).
+    address_hash names the network an online registration came from.
     Raises RegistrationError with a code; changes nothing when it does."""
     event = _lock_event(event_id)
     if submission_key:
@@ -278,7 +285,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
             raise RegistrationError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
     else:
         _check_window(event, now, enforce_deadline)
-    _check_details(event, details, admit_over_capacity)
+    _check_details(event, details, admit_over_capacity, by_staff=source != Source.ONLINE)
     _check_not_already_registered(event, details)
 
     fits = admit_over_capacity or confirmed_people(event.id) + details.party_size <= event.capacity
@@ -289,6 +296,8 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         checkin_code=_unique_checkin_code(),
         submission_key=submission_key,
         source=source,
+        address_hash=address_hash,
+        created_at=now,
         status=None,
     )
     _apply(registration, details)
@@ -323,17 +332,19 @@ def promote_waitlisted(event, now):
     return promoted
 
 
-def update_registration(registration_id, details, now, accept_waitlist=False, enforce_deadline=True):
+def update_registration(registration_id, details, now, accept_waitlist=False, enforce_deadline=True,
+                        by_staff=False):
     """Change a registration. A confirmed party that grows past the places
     left is moved to the waitlist only when the family agreed to it
-    (accept_waitlist); otherwise RegistrationError('edit_needs_waitlist')."""
+    (accept_waitlist); otherwise RegistrationError('edit_needs_waitlist').
+    Staff (by_staff) may make a party larger than the event's largest."""
     registration = db.session.get(Registration, registration_id)
     event = _lock_event(registration.event_id)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("registration_cancelled")
     _check_window(event, now, enforce_deadline)
-    _check_details(event, details)
+    _check_details(event, details, by_staff=by_staff)
     _check_not_already_registered(event, details, exclude_registration_id=registration.id)
 
     moved_to_waitlist = False
@@ -366,6 +377,26 @@ def restore_registration(registration_id, now):
     still free (a cancellation gives them to the waitlist at once); the
     family is confirmed again, as before."""
     return _confirm_by_hand(registration_id, now, RegistrationStatus.CANCELLED, "not_cancelled", "restore_no_room")
+
+
+def cancel_burst(event_id, registration_ids, now):
+    """Cancel registrations an organizer judged not to be real families (a
+    burst from one network), then give their places to the waitlist in
+    order. Nothing more goes to their contacts: no notice, and what was
+    still waiting to be sent to them is not sent."""
+    event = _lock_event(event_id)
+    registrations = db.session.execute(
+        select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.id.in_(registration_ids),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).scalars().all()
+    for registration in registrations:
+        registration.move_to(RegistrationStatus.CANCELLED, now)
+    notify.withhold_pending([registration.id for registration in registrations])
+    db.session.flush()
+    return registrations, promote_waitlisted(event, now)
 
 
 def promote_by_hand(registration_id, now):

@@ -1,7 +1,7 @@
 import re
 from datetime import time, timedelta
 
-HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key)"[^>]*value="([^"]*)"')
+HIDDEN = re.compile(r'<input[^>]*name="(csrf_token|submission_key|opened)"[^>]*value="([^"]*)"')
 
 
 def hidden_fields(html):

@@ -65,6 +65,8 @@ ACCESS = {
     "frontdesk.walk_in": ("GET", "/staff/checkin/events/{event_id}/walk-in", DOOR_STAFF),
     "frontdesk.no_shows": ("GET", "/staff/checkin/events/{event_id}/no-shows", DOOR_STAFF),
 }
+ACCESS["organizer.burst"] = ("GET", "/staff/events/{event_id}/bursts/{burst}", ORGANIZERS_ONLY)
+ACCESS["organizer.cancel_burst"] = ("POST", "/staff/events/{event_id}/bursts/{burst}/cancel", ORGANIZERS_ONLY)
 # Last, because it cancels the one registration the routes above work on.
 ACCESS["organizer.cancel_registration"] = (
     "POST", "/staff/events/{event_id}/registrations/{registration_id}/cancel", ORGANIZERS_ONLY)
@@ -85,12 +87,15 @@ def people(app, db, school, make_event, family, now):
     users["other_school_organizer"] = create_user(other_school, "organizer@roosevelt.example", "Other",
                                                   "organizer", PASSWORD)
     registered = registration_service.register(event.id, family(), now)
+    burst = "b" * 16  # a network from which four families registered at once
+    for _ in range(4):
+        registration_service.register(event.id, family(), now, address_hash=burst)
     db.session.commit()
     return {
         "users": users,
         "ids": {"event_id": event.id, "registration_id": registered.registration.id,
                 "organizer_id": users["organizer"].id, "frontdesk_id": users["frontdesk"].id,
-                "code": registered.registration.checkin_code},
+                "code": registered.registration.checkin_code, "burst": burst},
     }
 
 

@@ -38,7 +38,7 @@ PAGES = {
     "family: registration form": (lambda w: f"/events/{w.upcoming.id}/register", 5),  # [4]
     "family: manage page": (lambda w: f"/r/{w.token}", 7),  # [6]
     "organizer: events": (lambda w: "/staff/events", 10),
-    "organizer: dashboard": (lambda w: f"/staff/events/{w.tonight.id}", 18),  # [16]
+    "organizer: dashboard": (lambda w: f"/staff/events/{w.tonight.id}", 20),  # [19]: the staff session and the bursts from one network
     "organizer: reports": (lambda w: "/staff/reports", 13),  # [11]
     "front desk: today": (lambda w: "/staff/checkin/", 6),  # [5]
     "front desk: check-in screen": (lambda w: f"/staff/checkin/events/{w.tonight.id}", 9),  # [8]
