@@ -19,7 +19,7 @@ from ..services.schools import all_schools, school_by_slug
 from . import bp
 from ..calendar import registration_calendar
 from .forms import ConfirmForm, DeclineForm, registration_form
-from ..presenters import event_view, qr_svg
+from ..presenters import contact_in_words, event_view, open_first, qr_svg
 
 REMEMBERED_TOKENS = 20
 
@@ -79,7 +79,7 @@ def _render_event_list():
     language = current_language()
     return render_template(
         "public/events.html",
-        events=[event_view(event, language, places[event.id], now) for event in upcoming],
+        events=open_first([event_view(event, language, places[event.id], now) for event in upcoming]),
         grade=grade,
     )
 
@@ -135,8 +135,8 @@ def register(event_id):
         else:
             db.session.commit()
             _remember_token(registered.registration.id, registered.token)
-            flash(_("Thank you! You are registered.") if registered.registration.status == RegistrationStatus.CONFIRMED
-                  else _("Thank you! You are on the waitlist. We will let you know when there is room."), "success")
+            # Their page says it once, with where the link went; not a second box.
+            session["just_registered"] = registered.registration.id
             return redirect(url_for("public.manage", token=registered.token))
     status = 422 if request.method == "POST" else 200
     return render_template("public/register.html", event=view, form=form), status
@@ -209,8 +209,10 @@ def manage(token):
     now = utcnow()
     event = registration.event
     places = event_service.places_for([event])[event.id]
+    just_registered = session.pop("just_registered", None) == registration.id
     return render_template(
         "public/manage.html",
+        link_sent_to=contact_in_words(notify.channel_for(registration)) if just_registered else None,
         registration=registration,
         event=event_view(event, current_language(), places, now),
         position=registration_service.waitlist_position(registration),
