@@ -47,14 +47,21 @@ def build_hashed_copies(source, target):
         copy = target / names[name]
         copy.parent.mkdir(parents=True, exist_ok=True)
         _write_once(copy, content)
-        if compressor.should_compress(name):
-            for suffix, compress in ((".gz", compressor.compress_gzip), (".br", compressor.compress_brotli)):
-                if suffix == ".br" and not compressor.use_brotli:
-                    continue
-                packed = compress(content)
-                if len(packed) < len(content):
-                    _write_once(copy.with_name(copy.name + suffix), packed)
+        if not compressor.should_compress(name):
+            continue
+        for suffix, compress in ((".gz", compressor.compress_gzip), (".br", compressor.compress_brotli)):
+            packed_path = copy.with_name(copy.name + suffix)
+            if packed_path.exists() or (suffix == ".br" and not compressor.use_brotli):
+                continue
+            packed = compress(content)
+            if len(packed) < len(content):
+                _write_once(packed_path, packed)
     return names
+
+
+class YearLongWhiteNoise(WhiteNoise):
+    # A year is what caches and audits expect of "immutable"; WhiteNoise's own is ten.
+    FOREVER = ONE_YEAR
 
 
 def _plain_headers(headers, path, url):
@@ -69,7 +76,7 @@ def install_static_files(app):
         if endpoint == "static" and values.get("filename") in names:
             values["filename"] = names[values["filename"]]
 
-    app.wsgi_app = WhiteNoise(
+    app.wsgi_app = YearLongWhiteNoise(
         app.wsgi_app, root=str(Path(app.instance_path) / "static"), prefix=app.static_url_path.strip("/") + "/",
         max_age=ONE_YEAR, immutable_file_test=lambda path, url: True, add_headers_function=_plain_headers,
     )

@@ -1,4 +1,5 @@
 """Every family page, through the Flask test client, in English, Spanish and Arabic."""
+import gzip
 import re
 from datetime import timedelta
 
@@ -383,3 +384,15 @@ def test_family_pages_fit_the_page_weight_budget_and_call_no_other_host(app, cli
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_static_files_are_named_by_content_cached_for_a_year_and_compressed(client, event):
+    page = client.get(f"/events/{event.id}", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(page.data).decode()
+    stylesheet = re.search(r'href="(/static/portal\.[0-9a-f]{12}\.css)"', html)[1]
+    for encoding in ("br", "gzip"):
+        css = client.get(stylesheet, headers={"Accept-Encoding": encoding})
+        assert css.status_code == 200 and css.headers["Content-Encoding"] == encoding
+        assert css.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+        assert css.headers["X-Content-Type-Options"] == "nosniff"
