@@ -18,8 +18,8 @@ class _EventFields(PortalForm):
     ends = ClockField(_l("Ends at"), validators=[DataRequired(message=_l("Please enter a time, like 18:30."))])
     location = TextField(_l("Place"), max_length=300)
     grades = CheckboxesField(_l("For families of these grades"))
-    capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=0,
-                          maximum=MAX_CAPACITY, default=30)
+    capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=1,
+                          maximum=MAX_CAPACITY, default=30, range_code="capacity_out_of_range")
     deadline_day = DayField(_l("Registration deadline: day"))
     deadline_time = ClockField(_l("Registration deadline: time"))
     offers_childcare = BooleanField(_l("Childcare"))

@@ -3,7 +3,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, HiddenField, RadioField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired
 
 from ..config import LANGUAGES
 from ..forms import (
