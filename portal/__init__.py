@@ -7,7 +7,7 @@ from flask import Flask, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from .config import DEVELOPMENT_SECRET_KEY, Config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config_object=Config, **overrides):
@@ -34,6 +34,7 @@ def create_app(config_object=Config, **overrides):
     check_settings(app.config)
     login_manager.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["POSTGRES_RANDOM_PAGE_COST"])
 
@@ -56,6 +57,10 @@ def create_app(config_object=Config, **overrides):
     _install_language_cookie(app)
     _install_security_headers(app)
     _refuse_untypeable_characters(app)
+
+    from .static_files import install_static_files
+
+    install_static_files(app)
 
     from .cli import register_cli
 

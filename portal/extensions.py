@@ -1,4 +1,5 @@
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,3 +25,5 @@ limiter = Limiter(key_func=get_remote_address)
 # Every POST is checked; the family forms check their own token so that a
 # stale page keeps what was typed (see PortalForm) and are exempted here.
 csrf = CSRFProtect()
+# Pages go out gzip- or brotli-compressed; static files are compressed once, ahead (static_files).
+compress = Compress()

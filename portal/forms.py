@@ -45,6 +45,14 @@ class PortalForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.page_errors = []
 
+    def problems(self):
+        """(id of the control to go to, message) for each answer in trouble, in page order."""
+        listed = []
+        for field in self:
+            if field.errors and field.type not in ("CSRFTokenField", "HiddenField"):
+                listed.extend((first_control_id(field), message) for message in field.errors)
+        return listed
+
     def add_error(self, field_name, message):
         """Put a service's message next to its field, or atop the form."""
         field = getattr(self, field_name, None) if field_name else None
@@ -54,32 +62,47 @@ class PortalForm(FlaskForm):
             field.errors = list(field.errors) + [message]
 
 
+def first_control_id(field):
+    """Where a link to a field lands: its input, or the first of its choices."""
+    if hasattr(field, "first_control_id"):
+        return field.first_control_id()
+    return f"{field.id}-0" if isinstance(field.widget, ListWidget) else field.id
+
+
 class CountField(IntegerField):
     """A whole number within bounds; digits in any script are accepted.
     A text input (with a numeric keypad on phones), not type=number, which
-    silently sends an empty value when it cannot parse what was typed."""
+    silently sends an empty value when it cannot parse what was typed.
+    Whatever is wrong with the answer, the message says the range."""
 
     widget = TextInput()
+    # Longer than any count a family or a school has: refused before int() works on it.
+    MAX_DIGITS = 6
 
-    def __init__(self, label=None, minimum=0, maximum=None, range_code="number_invalid", **kwargs):
+    def __init__(self, label=None, minimum=0, maximum=None, range_code="number_out_of_range", **kwargs):
         super().__init__(label, **kwargs)
         self.minimum, self.maximum, self.range_code = minimum, maximum, range_code
+
+    def out_of_range(self):
+        if self.maximum is None:
+            return error_message("number_invalid")
+        return error_message(self.range_code, min=self.minimum, max=self.maximum)
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
             self.data = self.default
             return
         text = valuelist[0].strip()
-        if not text.isdecimal() or len(text) > 6:
+        if not text.isdecimal() or len(text) > self.MAX_DIGITS:
             self.data = None
-            raise ValueError(error_message("number_invalid"))
+            raise ValueError(self.out_of_range())
         self.data = int(text)
 
     def pre_validate(self, form):
         if self.data is None:
             return
         if self.maximum is not None and not self.minimum <= self.data <= self.maximum:
-            raise ValidationError(error_message(self.range_code, max=self.maximum))
+            raise ValidationError(self.out_of_range())
 
 
 class ChoiceField(SelectField):

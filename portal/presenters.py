@@ -8,6 +8,7 @@ from flask_babel import gettext as _, ngettext
 from .i18n import format_day, format_moment, format_time_range, language_name
 from .messages import GRADE_NAMES
 from .models import EventStatus
+from .services.contact import display_phone
 from .services.events import Places
 from .services.registration import registration_window
 
@@ -76,12 +77,27 @@ def event_view(event, language, places, now):
     )
 
 
+def open_first(views):
+    """Events a family can still register for first, each group in date order:
+    a closed or past event sinks below the open ones."""
+    return sorted(views, key=lambda view: view.closed_reason is not None)
+
+
 @lru_cache(maxsize=1024)
 def qr_svg(code):
     """The check-in code as an inline SVG: no image request, no script."""
     # A full QR code, not a Micro QR: phone cameras and door scanners read it.
     return segno.make(code, error="m", micro=False).svg_inline(
         scale=6, border=2, dark="#000", light="#fff", omitsize=True)
+
+
+def contact_in_words(route):
+    """('sms', '+16125550142') -> '(612) 555-0142', isolated so that it keeps
+    its order inside a right-to-left sentence; None without a route."""
+    if route is None:
+        return None
+    channel, address = route
+    return "\u2066" + (display_phone(address) if channel == "sms" else address) + "\u2069"
 
 
 def need_sentences(registration):

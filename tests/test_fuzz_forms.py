@@ -520,7 +520,12 @@ def take_flashes(client):
 
 
 def redirected_with_success(response, flashes):
-    return response.status_code in (302, 303) and any(category == "success" for category, _ in flashes)
+    """A success message follows the redirect; a new registration lands on
+    the family's own page instead, which says it there."""
+    if response.status_code not in (302, 303):
+        return False
+    return any(category == "success" for category, _ in flashes) or \
+        bool(re.search(r"/r/[\w-]+$", response.headers["Location"]))
 
 
 def redirected_to_dashboard(response, flashes):

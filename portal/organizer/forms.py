@@ -19,8 +19,8 @@ class _EventFields(PortalForm):
     ends = ClockField(_l("Ends at"), validators=[DataRequired(message=_l("Please enter a time, like 18:30."))])
     location = TextField(_l("Place"), max_length=300)
     grades = CheckboxesField(_l("For families of these grades"))
-    capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=0,
-                          maximum=MAX_CAPACITY, default=30)
+    capacity = CountField(_l("Capacity (people: adults and children together)"), minimum=1,
+                          maximum=MAX_CAPACITY, default=30, range_code="capacity_out_of_range")
     max_party_size = CountField(_l("Largest family that can register online (people)"), minimum=1,
                                 maximum=MAX_PARTY_LIMIT, default=8, range_code="max_party_size_out_of_range")
     deadline_day = DayField(_l("Registration deadline: day"))

@@ -216,7 +216,7 @@ def _event_registration_or_404(event, registration_id):
 def add_registration(event_id):
     """A family registered by phone: same rules, but after the deadline too."""
     event = school_event_or_404(event_id)
-    form = registration_form(event, g.school.default_language,
+    form = registration_form(event, g.school.default_language, by_staff=True,
                              formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
@@ -248,7 +248,7 @@ def _message_params(error):
 def edit_registration(event_id, registration_id):
     event = school_event_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
-    form = registration_form(event, g.school.default_language, registration=registration,
+    form = registration_form(event, g.school.default_language, registration=registration, by_staff=True,
                              formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:

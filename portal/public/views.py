@@ -22,7 +22,7 @@ from . import bp
 from ..calendar import registration_calendar
 from .abuse import requester_hash, take_registration_allowance
 from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
-from ..presenters import event_view, qr_svg
+from ..presenters import contact_in_words, event_view, open_first, qr_svg
 
 JUST_REGISTERED_KEY = "just_registered"
 
@@ -82,7 +82,7 @@ def _render_event_list():
     language = current_language()
     return render_template(
         "public/events.html",
-        events=[event_view(event, language, places[event.id], now) for event in upcoming],
+        events=open_first([event_view(event, language, places[event.id], now) for event in upcoming]),
         grade=grade,
     )
 
@@ -156,9 +156,8 @@ def _register(event, view, form, now):
         form.add_error(error.field, error_message(error.code, **_public_params(error)))
         return _registration_page(event, view, form), 422
     db.session.commit()
+    # Their page says it once, with where the link went; not a second box.
     _remember_token(registered.registration.id, registered.token)
-    flash(_("Thank you! You are registered.") if registered.registration.status == RegistrationStatus.CONFIRMED
-          else _("Thank you! You are on the waitlist. We will let you know when there is room."), "success")
     return redirect(url_for("public.manage", token=registered.token))
 
 
@@ -240,12 +239,14 @@ def link_again():
 @bp.get("/r/<token>")
 def manage(token):
     registration = _registration_or_404(token)
+    just_registered = _remembered_token(registration.id) is not None
     session.pop(JUST_REGISTERED_KEY, None)
     now = utcnow()
     event = registration.event
     places = event_service.places_for([event])[event.id]
     return render_template(
         "public/manage.html",
+        link_sent_to=contact_in_words(notify.channel_for(registration)) if just_registered else None,
         registration=registration,
         event=event_view(event, current_language(), places, now),
         position=registration_service.waitlist_position(registration),

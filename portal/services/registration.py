@@ -131,46 +131,54 @@ def _check_window(event, now, enforce_deadline=True):
 
 
 def _check_details(event, details, at_the_door=False, by_staff=False):
+    problem = next(detail_problems(event, details, at_the_door, by_staff), None)
+    if problem is not None:
+        raise problem
+
+
+def detail_problems(event, details, at_the_door=False, by_staff=False):
+    """Every way what a family told us breaks the event's rules, as
+    RegistrationErrors, most basic first: a form shows them all at once."""
     if not details.name or not details.name.strip():
-        raise RegistrationError("name_missing", field="name")
+        yield RegistrationError("name_missing", field="name")
     if not details.email and not details.phone and not at_the_door:
-        raise RegistrationError("contact_missing", field="phone")
+        yield RegistrationError("contact_missing", field="phone")
     if not 1 <= details.adults <= MAX_ADULTS:
-        raise RegistrationError("adults_out_of_range", field="adults", max=MAX_ADULTS)
+        yield RegistrationError("adults_out_of_range", field="adults", max=MAX_ADULTS)
     if not 0 <= details.children <= MAX_CHILDREN:
-        raise RegistrationError("children_out_of_range", field="children", max=MAX_CHILDREN)
+        yield RegistrationError("children_out_of_range", field="children", max=MAX_CHILDREN)
     if details.party_size > event.capacity and not at_the_door:
-        raise RegistrationError("party_larger_than_event", field="adults", capacity=event.capacity)
+        yield RegistrationError("party_larger_than_event", field="adults", capacity=event.capacity)
     if details.party_size > event.max_party_size and not (by_staff or at_the_door):
         # One family online takes at most this many places; staff who know the family may go past it.
-        raise RegistrationError("party_larger_than_limit", field="adults", max=event.max_party_size)
+        yield RegistrationError("party_larger_than_limit", field="adults", max=event.max_party_size)
     unknown = [grade for grade in details.grades if grade not in GRADES]
     if unknown:
-        raise RegistrationError("unknown_grade", field="grades")
+        yield RegistrationError("unknown_grade", field="grades")
     if details.childcare_children or details.childcare_ages:
         if not event.offers_childcare:
-            raise RegistrationError("support_not_offered", field="childcare_children")
+            yield RegistrationError("support_not_offered", field="childcare_children")
         if details.childcare_children > details.children:
-            raise RegistrationError(
+            yield RegistrationError(
                 "childcare_more_than_children", field="childcare_children", children=details.children
             )
         if details.childcare_children < 0:
-            raise RegistrationError("childcare_more_than_children", field="childcare_children",
+            yield RegistrationError("childcare_more_than_children", field="childcare_children",
                                     children=details.children)
         if len(details.childcare_ages) > max(details.childcare_children, 0):
-            raise RegistrationError("childcare_ages_too_many", field="childcare_ages")
+            yield RegistrationError("childcare_ages_too_many", field="childcare_ages")
         if any(not 0 <= age <= MAX_CHILD_AGE for age in details.childcare_ages):
-            raise RegistrationError("childcare_age_invalid", field="childcare_ages", max=MAX_CHILD_AGE)
+            yield RegistrationError("childcare_age_invalid", field="childcare_ages", max=MAX_CHILD_AGE)
     if details.transportation_seats:
         if not event.offers_transportation:
-            raise RegistrationError("support_not_offered", field="transportation_seats")
+            yield RegistrationError("support_not_offered", field="transportation_seats")
         if not 0 < details.transportation_seats <= details.party_size:
-            raise RegistrationError("seats_more_than_party", field="transportation_seats",
+            yield RegistrationError("seats_more_than_party", field="transportation_seats",
                                     party=details.party_size)
     if details.interpreter_language and details.interpreter_language not in event.interpreter_language_list:
-        raise RegistrationError("interpreter_language_not_offered", field="interpreter_language")
+        yield RegistrationError("interpreter_language_not_offered", field="interpreter_language")
     if details.dietary and not event.offers_meal:
-        raise RegistrationError("support_not_offered", field="dietary")
+        yield RegistrationError("support_not_offered", field="dietary")
 
 
 def _check_not_already_registered(event, details, exclude_registration_id=None):

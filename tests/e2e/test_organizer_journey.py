@@ -114,7 +114,8 @@ def test_organizer_plans_childcare_for_a_family_who_registers_in_spanish(app, db
         phone.locator("#children").fill("2")
         phone.locator("input[name=grades][value=K]").check()
         phone.locator("#childcare_children").fill("2")
-        phone.locator("#childcare_ages").fill("2, 4")
+        phone.locator("#childcare_ages-0").fill("2")  # one small field per child
+        phone.locator("#childcare_ages-1").fill("4")
         phone.locator("main form button[type=submit]").click()
         expect(phone).to_have_url(re.compile(r"/r/[A-Za-z0-9_-]+$"))
         expect(phone.locator(".status")).to_have_class(re.compile(r"\bstatus-confirmed\b"))

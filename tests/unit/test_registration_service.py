@@ -144,6 +144,14 @@ def test_bad_details_are_refused_and_nothing_is_saved(db, event, family, now, fi
     assert service.waitlist(event.id) == []
 
 
+def test_every_broken_rule_is_named_at_once_for_the_form(event, family):
+    details = family(name=" ", phone=None, children=1, childcare_children=2, transportation_seats=9)
+    problems = [(problem.code, problem.field) for problem in service.detail_problems(event, details)]
+    assert problems == [("name_missing", "name"), ("contact_missing", "phone"),
+                        ("childcare_more_than_children", "childcare_children"),
+                        ("seats_more_than_party", "transportation_seats")]
+
+
 def test_party_larger_than_the_whole_event_is_refused_not_waitlisted_forever(db, make_event, family, now):
     event = make_event(capacity=3)
     assert error_code(lambda: service.register(event.id, family(adults=2, children=2), now)) \

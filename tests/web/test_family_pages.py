@@ -1,4 +1,5 @@
 """Every family page, through the Flask test client, in English, Spanish and Arabic."""
+import gzip
 import re
 from datetime import timedelta
 
@@ -143,7 +144,7 @@ def test_full_event_offers_the_waitlist_and_shows_the_position(app, client, db, 
     response = form_post(client, f"/events/{event.id}/register?lang=es",
                          registration_data(children="0", childcare_children="0", childcare_ages=""))
     html = text_of(client.get(response.headers["Location"]))
-    assert translated(app, "es", "You are on the waitlist: number %(position)s in line. We will save your family a place as soon as one opens.", position=1) in html
+    assert translated(app, "es", "You do not have a place yet. You are number %(position)s on the waitlist, and we will tell you as soon as a place opens.", position=1) in html
 
 
 BAD_INPUT = [
@@ -152,13 +153,15 @@ BAD_INPUT = [
     ("too short phone", dict(phone="12"), "phone", "Please check the phone number. Use only digits, like 555 201 3344.", {}),
     ("malformed email", dict(phone="", email="maria@"), "email", "Please check the email address, like name@example.com.", {}),
     ("zero adults", dict(adults="0"), "adults", "Please enter between 1 and %(max)s adults.", {"max": 10}),
-    ("negative adults", dict(adults="-1"), "adults", "Please enter a whole number.", {}),
+    ("negative adults", dict(adults="-1"), "adults", "Please enter between 1 and %(max)s adults.", {"max": 10}),
     ("absurd adults", dict(adults="500"), "adults", "Please enter between 1 and %(max)s adults.", {"max": 10}),
-    ("words for a number", dict(children="two"), "children", "Please enter a whole number.", {}),
+    ("words for a number", dict(children="two"), "children", "Please enter between 0 and %(max)s children.", {"max": 15}),
+    ("too many seats", dict(transportation_seats="500"), "transportation_seats",
+     "Please enter a number from %(min)s to %(max)s.", {"min": 0, "max": 25}),
     ("more in childcare than coming", dict(children="1", childcare_children="2", childcare_ages=""), "childcare_children",
      "You told us %(children)s children are coming. Childcare can be for that many children at most.", {"children": 1}),
     ("unknown grade", dict(grades=["13"]), "grades", "Please choose from the list.", {}),
-    ("ages not numbers", dict(childcare_ages="three"), "childcare_ages", "Please write ages as numbers from 0 to %(max)s, like 3, 5.", {"max": 17}),
+    ("ages not numbers", dict(childcare_ages="three"), "childcare_ages", "Please write each age as a number from 0 to %(max)s.", {"max": 17}),
     ("interpreter not offered", dict(interpreter_language="ko"), "interpreter_language", "Please choose from the list.", {}),
     ("missing name", dict(name=""), "name", "Please tell us your name.", {}),
 ]
@@ -177,6 +180,34 @@ def test_bad_input_is_explained_next_to_the_field_and_changes_nothing(
     assert registration_count(db) == 0
     # what the family typed is still there
     assert "Llegaremos 10 minutos tarde" in html
+
+
+def test_every_problem_is_listed_at_once_with_links_to_the_fields(app, client, db, event):
+    """The event's own rules (childcare for the children coming) are checked
+    with the fields' checks, not in a second round."""
+    response = form_post(client, f"/events/{event.id}/register?lang=es", registration_data(
+        name="", adults="500", children="1", childcare_children="3", transportation_seats="500",
+        childcare_ages=["4", "x"]))
+    html = text_of(response)
+    assert response.status_code == 422
+    summary = re.search(r'<div class="problems"[^>]*autofocus>(.*?)</div>', html, re.S)[1]
+    targets = re.findall(r'<a href="#([\w-]+)">', summary)
+    assert targets == ["name", "adults", "childcare_children", "childcare_ages-0", "transportation_seats"]
+    assert registration_count(db) == 0
+
+
+def test_childcare_ages_come_from_one_field_per_child_and_are_stored_as_the_dashboard_reads_them(
+        client, db, event):
+    response = form_post(client, f"/events/{event.id}/register", registration_data(
+        children="3", childcare_children="3", childcare_ages=["5", "", "2", ""]))
+    assert response.status_code == 302
+    need = db.session.execute(select(Registration)).scalar_one().needs[0]
+    assert (need.kind, need.quantity, need.detail) == ("childcare", 3, "5, 2")
+
+
+def test_grades_offered_are_the_events_own(client, make_event):
+    page = text_of(client.get(f"/events/{make_event(grades=['2', 'K']).id}/register"))
+    assert re.findall(r'name="grades"[^>]*value="(\w+)"', page) == ["K", "2"]
 
 
 def test_bad_party_size_for_the_event_is_explained(app, client, db, make_event):
@@ -354,3 +385,15 @@ def test_family_pages_fit_the_page_weight_budget_and_call_no_other_host(app, cli
 
 def test_health_check(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_static_files_are_named_by_content_cached_for_a_year_and_compressed(client, event):
+    page = client.get(f"/events/{event.id}", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    html = gzip.decompress(page.data).decode()
+    stylesheet = re.search(r'href="(/static/portal\.[0-9a-f]{12}\.css)"', html)[1]
+    for encoding in ("br", "gzip"):
+        css = client.get(stylesheet, headers={"Accept-Encoding": encoding})
+        assert css.status_code == 200 and css.headers["Content-Encoding"] == encoding
+        assert css.headers["Cache-Control"] == "max-age=31536000, public, immutable"
+        assert css.headers["X-Content-Type-Options"] == "nosniff"

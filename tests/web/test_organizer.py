@@ -248,10 +248,10 @@ BAD_EVENTS = [
     ("end before start", dict(starts="18:00", ends="17:30"), "ends", "The end time must be after the start time.", {}),
     ("deadline after the start", "deadline+1", "deadline_day", "The registration deadline must be before the event starts.", {}),
     ("deadline day without time", dict(deadline_time=""), "deadline_day", "Please give both a day and a time for the deadline, or neither.", {}),
-    ("capacity below zero", dict(capacity="-1"), "capacity", "Please enter a whole number.", {}),
-    ("capacity above the max", dict(capacity="5001"), "capacity", "Please enter a whole number.", {}),
+    ("capacity below zero", dict(capacity="-1"), "capacity", "Please enter a capacity between 1 and %(max)s people.", {"max": 5000}),
+    ("capacity above the max", dict(capacity="5001"), "capacity", "Please enter a capacity between 1 and %(max)s people.", {"max": 5000}),
     ("capacity zero", dict(capacity="0"), "capacity", "Please enter a capacity between 1 and %(max)s people.", {"max": 5000}),
-    ("capacity in words", dict(capacity="forty"), "capacity", "Please enter a whole number.", {}),
+    ("capacity in words", dict(capacity="forty"), "capacity", "Please enter a capacity between 1 and %(max)s people.", {"max": 5000}),
     ("missing default-language title", dict(title_en="   "), "title_en", "Please give the event a title in the school's main language.", {}),
     ("unknown interpreter language", dict(interpreter_languages=["es", "xx"]), "interpreter_languages", "Please choose from the list.", {}),
     ("unknown grade", dict(grades=["K", "13"]), "grades", "Please choose from the list.", {}),
@@ -284,7 +284,8 @@ def test_event_form_errors_speak_spanish_when_the_page_does(app, db, staff):
     response = form_post(staff, "/staff/events/new?lang=es", new_event_data(capacity="-3"))
     html = text_of(response)
     assert response.status_code == 422 and '<html lang="es"' in html
-    assert translated(app, "es", "Please enter a whole number.") in error_next_to(html, "capacity")
+    assert translated(app, "es", "Please enter a capacity between 1 and %(max)s people.", max=5000) \
+        in error_next_to(html, "capacity")
 
 
 def test_capacity_below_the_confirmed_people_is_refused_with_the_number(app, db, school, staff, make_event, family, now):
