@@ -104,7 +104,7 @@ EVENTS = [
                     "Your child shows you their work and their goals. Stay for as long as you like."),
              "vi": ("Họp phụ huynh do học sinh dẫn dắt, lớp 4 và 5",
                     "Con sẽ trình bày bài làm và mục tiêu học tập của mình."),
-             "es": ("Conferencias dirigidas por estudiantes, 4.º y 5.º grado",
+             "es": ("Reuniones de padres dirigidas por los estudiantes, 4.º y 5.º grado",
                     "Su hijo le muestra su trabajo y sus metas."),
          }),
     dict(key="science_fair", days=24, start=time(17, 0), end=time(19, 0), capacity=150, grades=["1", "2", "3", "4", "5"],

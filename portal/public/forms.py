@@ -24,7 +24,7 @@ class RegistrationForm(PortalForm):
     phone = PhoneField(_l("Phone number"))
     email = EmailAddressField(_l("Email"))
     contact_preference = RadioChoiceField(
-        _l("How should we reach you?"), default="sms",
+        _l("How should we contact you?"), default="sms",
         choices=choices([("sms", _l("Text message")), ("email", _l("Email"))]))
     language = ChoiceField(_l("The language you prefer"))
     adults = CountField(_l("Adults coming"), minimum=1, maximum=MAX_ADULTS, default=1,
@@ -42,7 +42,7 @@ class RegistrationForm(PortalForm):
     dietary = LongTextField(_l("Food needs (for example allergies, halal, vegetarian)"), max_length=500)
     note = LongTextField(_l("Anything else you want us to know?"), max_length=1000)
     submission_key = HiddenField()
-    accept_waitlist = BooleanField(_l("Yes, move us to the waitlist"))
+    accept_waitlist = BooleanField(_l("Yes, move us to the waiting list"))
 
     def validate_childcare_ages(self, field):
         if field.data and self.parsed_ages() is None:
@@ -149,7 +149,7 @@ def _prefill(form, registration):
 
 class DeclineForm(PortalForm):
     reason = RadioField(
-        _l("What keeps you from coming?"),
+        _l("Why can't you come?"),
         choices=choices(DECLINE_REASON_NAMES.items()),
         validators=[InputRequired(message=_l("Please choose a reason from the list."))],
         validate_choice=False,

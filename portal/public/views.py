@@ -136,7 +136,7 @@ def register(event_id):
             db.session.commit()
             _remember_token(registered.registration.id, registered.token)
             flash(_("Thank you! You are registered.") if registered.registration.status == RegistrationStatus.CONFIRMED
-                  else _("Thank you! You are on the waitlist. We will let you know when there is room."), "success")
+                  else _("Thank you! You are on the waiting list. We will let you know when there is room."), "success")
             return redirect(url_for("public.manage", token=registered.token))
     status = 422 if request.method == "POST" else 200
     return render_template("public/register.html", event=view, form=form), status
@@ -257,7 +257,7 @@ def manage_edit(token):
             form.add_error(error.field, error_message(error.code, **_public_params(error)))
         else:
             db.session.commit()
-            flash(_("Your family is now on the waitlist. We will let you know when there is room.") if moved
+            flash(_("Your family is now on the waiting list. We will let you know when there is room.") if moved
                   else _("Your changes are saved."), "success")
             return redirect(url_for("public.manage", token=token))
     status = 422 if request.method == "POST" else 200

@@ -35,6 +35,7 @@ class EventDetails:
     interpreter_languages: list = field(default_factory=list)
     offers_transportation: bool = False
     offers_meal: bool = False
+    places: dict = field(default_factory=dict)  # language -> the place written in it (optional)
 
 
 def to_utc(day, clock, tz):
@@ -100,7 +101,8 @@ def _apply(event, details, starts_at, ends_at, deadline):
             event.texts.remove(text)
     for language in written:
         title, description = details.texts[language]
-        event.set_text(language, title.strip(), (description or "").strip())
+        place = (details.places.get(language) or "").strip() if language != event.default_language else ""
+        event.set_text(language, title.strip(), (description or "").strip(), place)
 
 
 def create_event(school, user, details):
@@ -176,7 +178,7 @@ def duplicate(event, user, days_later=7):
         offers_meal=event.offers_meal, created_by_id=user.id if user else None,
     )
     for text in event.texts:
-        copy.set_text(text.language, text.title, text.description)
+        copy.set_text(text.language, text.title, text.description, text.location)
     db.session.add(copy)
     db.session.flush()
     return copy
