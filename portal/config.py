@@ -52,6 +52,8 @@ class Config:
     DEFAULT_SCHOOL_SLUG = os.environ.get("DEFAULT_SCHOOL_SLUG", "lincoln")
     DEFAULT_SCHOOL_TIMEZONE = os.environ.get("DEFAULT_SCHOOL_TIMEZONE", "America/Chicago")
     DEFAULT_SCHOOL_LANGUAGE = os.environ.get("DEFAULT_SCHOOL_LANGUAGE", "en")
+    # The short name that starts text messages (at most 30 characters); empty: the full name.
+    DEFAULT_SCHOOL_SMS_NAME = os.environ.get("DEFAULT_SCHOOL_SMS_NAME", "")
     LANGUAGE_COOKIE = "lang"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -133,20 +133,23 @@ def _format_time_range(start_utc, end_utc, tz, language):
     return format_interval(start.time(), end.time(), _time_skeleton(language), locale=babel_locale(language))
 
 
-def format_moment(utc_naive, tz, language=None):
+def format_moment(utc_naive, tz, language=None, with_year=True):
     """A date and time a family reads, e.g. a registration deadline or the
     start in a text message: the month written out (a numeric date reads
-    differently from one country to the next) and the short time."""
-    return _format_moment(utc_naive, tz, language or current_language())
+    differently from one country to the next) and the short time. Text
+    messages leave out the year, which costs characters and says nothing."""
+    return _format_moment(utc_naive, tz, language or current_language(), with_year)
 
 
 @lru_cache(maxsize=8192)
-def _format_moment(utc_naive, tz, language):
+def _format_moment(utc_naive, tz, language, with_year=True):
     locale = babel_locale(language)
+    date_pattern = (locale.date_formats["long"].pattern if with_year
+                    else locale.datetime_skeletons["MMMMd"].pattern)
     # The locale's own way of joining a date and a time ("{1} 'at' {0}" in English).
     pattern = (
         str(locale.datetime_formats["long"])
-        .replace("{1}", locale.date_formats["long"].pattern)
+        .replace("{1}", date_pattern)
         .replace("{0}", locale.time_formats["short"].pattern)
     )
     return format_datetime(_local(utc_naive, tz), pattern, locale=locale)

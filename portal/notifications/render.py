@@ -89,7 +89,7 @@ def render(message):
         place, place_language = event.place_for(message.language)
         token = (message.payload or {}).get("token")
         link = public_url(f"/r/{token}") if token else None
-        when = format_moment(event.starts_at, tz, message.language)
+        when = format_moment(event.starts_at, tz, message.language, with_year=False)
         # The page opens in the message's language, whatever the phone's language.
         unsubscribe = public_url(f"/unsubscribe/{unsubscribe_token(message.channel, message.recipient)}"
                                  f"?lang={message.language}")
