@@ -347,7 +347,7 @@ def test_family_joins_the_waitlist_of_a_full_event(app, db, make_event, family, 
     expect(page.locator(".places")).to_have_count(0)
     expect(page.locator("main .notice")).to_be_visible()  # full: join the waitlist
     join = page.locator(f"a.button[href='/events/{event_id}/register']")
-    expect_text_if_translated(join, catalog_text(app, "es", "Join the waitlist"))
+    expect_text_if_translated(join, catalog_text(app, "es", "Join the waiting list"))
     check_page(page)
     join.click()
     expect(page.locator(".event-brief .notice")).to_be_visible()
@@ -362,7 +362,7 @@ def test_family_joins_the_waitlist_of_a_full_event(app, db, make_event, family, 
         app, "es", "You are on the waitlist: number %(position)s in line. We will save your family "
         "a place as soon as one opens.", position=2))
     expect_text_if_translated(page.locator(".notice-success"), catalog_text(
-        app, "es", "Thank you! You are on the waitlist. We will let you know when there is room."))
+        app, "es", "Thank you! You are on the waiting list. We will let you know when there is room."))
     check_page(page)
 
     stored = stored_registration(db, token)

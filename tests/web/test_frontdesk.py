@@ -179,7 +179,7 @@ def test_search_json_answers_as_you_type(staff_client, tonight):
     [found] = data["registrations"]
     assert (found["id"], found["name"], found["last4"], found["status"]) == (
         families["lan"].id, "Nguyễn Thị Lan", "9876", "confirmed")
-    assert found["needs"] == ["Accessibility: Wheelchair space", "Food: Halal"]
+    assert found["needs"] == ["Help to take part: Wheelchair space", "Food: Halal"]
     assert (found["adults"], found["children"], found["search"]) == (1, 2, "nguyen thi lan")
 
 
@@ -271,7 +271,7 @@ def test_scan_json_checks_in_or_searches(db, staff_client, tonight):
     event, families = tonight
     data = post_json(staff_client, event, "/scan", {"q": families["lan"].checkin_code, "client_key": "scan-1"}).get_json()
     assert (data["ok"], data["outcome"], data["registration"]["attendance"]) == (True, "checked_in", "attended")
-    assert data["registration"]["needs"] == ["Accessibility: Wheelchair space", "Food: Halal"]
+    assert data["registration"]["needs"] == ["Help to take part: Wheelchair space", "Food: Halal"]
     assert (data["registration"]["arrived_adults"], data["registration"]["checked_in_by"]) == (1, "Ana Desk")
     assert (data["counts"]["arrived_families"], data["counts"]["arrived_people"]) == (1, 3)
 
@@ -305,7 +305,7 @@ def test_impossible_numbers_are_said_next_to_the_field_and_change_nothing(db, st
     assert '<p class="error" id="adults-error">At least one person must have come.' in text_of(response)
     response = post_form(staff_client, event, f"/registrations/{lan.id}/checkin", {"adults": "two"})
     assert response.status_code == 422
-    assert 'id="adults-error">Please enter a whole number.' in text_of(response)
+    assert 'id="adults-error">Please enter a number, like 2.' in text_of(response)
     assert 'value="two"' in text_of(response)
     assert stored(db, lan).attendance == Attendance.UNKNOWN
 
@@ -360,7 +360,7 @@ def test_json_errors_carry_a_code_and_a_sentence(staff_client, tonight):
     assert (data["ok"], data["code"]) == (False, "registration_waitlisted")
     response = post_json(staff_client, event, f"/registrations/{families['jose'].id}/checkin", {"adults": "x"})
     assert response.status_code == 422
-    assert response.get_json()["errors"] == {"adults": ["Please enter a whole number."]}
+    assert response.get_json()["errors"] == {"adults": ["Please enter a number, like 2."]}
     response = post_json(staff_client, event, "/registrations/999999/checkin")
     assert (response.status_code, response.get_json()["code"]) == (422, "registration_not_found")
 

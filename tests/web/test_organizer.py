@@ -255,10 +255,10 @@ BAD_EVENTS = [
     ("end before start", dict(starts="18:00", ends="17:30"), "ends", "The end time must be after the start time.", {}),
     ("deadline after the start", "deadline+1", "deadline_day", "The registration deadline must be before the event starts.", {}),
     ("deadline day without time", dict(deadline_time=""), "deadline_day", "Please give both a day and a time for the deadline, or neither.", {}),
-    ("capacity below zero", dict(capacity="-1"), "capacity", "Please enter a whole number.", {}),
-    ("capacity above the max", dict(capacity="5001"), "capacity", "Please enter a whole number.", {}),
+    ("capacity below zero", dict(capacity="-1"), "capacity", "Please enter a number, like 2.", {}),
+    ("capacity above the max", dict(capacity="5001"), "capacity", "Please enter a number, like 2.", {}),
     ("capacity zero", dict(capacity="0"), "capacity", "Please enter a capacity between 1 and %(max)s people.", {"max": 5000}),
-    ("capacity in words", dict(capacity="forty"), "capacity", "Please enter a whole number.", {}),
+    ("capacity in words", dict(capacity="forty"), "capacity", "Please enter a number, like 2.", {}),
     ("missing default-language title", dict(title_en="   "), "title_en", "Please give the event a title in the school's main language.", {}),
     ("unknown interpreter language", dict(interpreter_languages=["es", "xx"]), "interpreter_languages", "Please choose from the list.", {}),
     ("unknown grade", dict(grades=["K", "13"]), "grades", "Please choose from the list.", {}),
@@ -291,7 +291,7 @@ def test_event_form_errors_speak_spanish_when_the_page_does(app, db, staff):
     response = form_post(staff, "/staff/events/new?lang=es", new_event_data(capacity="-3"))
     html = text_of(response)
     assert response.status_code == 422 and '<html lang="es"' in html
-    assert translated(app, "es", "Please enter a whole number.") in error_next_to(html, "capacity")
+    assert translated(app, "es", "Please enter a number, like 2.") in error_next_to(html, "capacity")
 
 
 def test_capacity_below_the_confirmed_people_is_refused_with_the_number(app, db, school, staff, make_event, family, now):
@@ -772,7 +772,7 @@ def test_roster_prints_the_waitlist_in_line_order(app, db, staff, make_event, fa
 # -- CSV export -----------------------------------------------------------------------
 
 CSV_HEADER = ["Name", "Status", "Adults", "Children", "Phone number", "Email", "Language", "Grades",
-              "Childcare: children", "Childcare: ages", "Ride: seats", "Interpreter", "Accessibility",
+              "Childcare: children", "Childcare: ages", "Ride: seats", "Interpreter", "Help to take part",
               "Food needs", "Note", "Check-in code", "Registered at", "Source"]
 
 
@@ -804,14 +804,14 @@ def test_csv_export_opens_in_excel_and_cannot_run_formulas(app, db, staff, make_
         "Name": "Ana López", "Status": en(app, "Confirmed"), "Adults": "2", "Children": "2",
         "Phone number": "6125550111", "Email": "ana@example.org", "Language": spanish,
         "Grades": f'{en(app, "Kindergarten")}, {en(app, "Grade 3")}', "Childcare: children": "2",
-        "Childcare: ages": "2, 4", "Ride: seats": "3", "Interpreter": spanish, "Accessibility": "ramp",
+        "Childcare: ages": "2, 4", "Ride: seats": "3", "Interpreter": spanish, "Help to take part": "ramp",
         "Food needs": "halal", "Note": "Llegamos tarde", "Check-in code": ana.checkin_code, "Source": "Online",
     })
     assert re.search(r"\d", first["Registered at"])
     # the dangerous names stay text in a spreadsheet (4 + 1 + 1 fill the 6 places; 2 wait)
     assert [row[0] for row in rows[2:]] == ["'" + name for name in dangerous]
     assert all(row[CSV_HEADER.index("Note")] == "'=1+1" for row in rows[2:])
-    assert [row[1] for row in rows[1:]] == [en(app, "Confirmed")] * 3 + [en(app, "On the waitlist")] * 2
+    assert [row[1] for row in rows[1:]] == ["Confirmed"] * 3 + ["On the waiting list"] * 2
 
 
 def test_csv_export_keeps_international_phone_numbers_from_running_as_formulas(app, db, staff, event, family, now):
