@@ -308,3 +308,12 @@ def test_texts_start_with_the_schools_short_name(app, db, school, event, family,
     db.session.commit()
     with app.test_request_context():
         assert render(sent(db, result.registration.id)[0]).sms.startswith(school.name + ": ")
+
+
+def test_the_front_desk_says_counted_messages_with_their_plural(app):
+    from portal.frontdesk.messages import door_message
+
+    with app.test_request_context(), force_locale("en"):
+        assert door_message("childcare_more_than_children", children=1).startswith("You told us 1 child is coming.")
+        assert door_message("seats_more_than_party", party=3) == "Please ask for 3 seats at most."
+        assert door_message("no_such_code") == "We could not find this family in this event's list."
