@@ -41,6 +41,7 @@ SMS = {
     MessageKind.LINK: _l("%(school)s: your link for %(title)s: %(link)s"),
 }
 RIGHT_TO_LEFT_MARK = "\u200f"
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 WITH_CALENDAR = {MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.CHANGED}
 FIRST_TEXTS = {MessageKind.CONFIRMATION, MessageKind.WAITLISTED}
 
@@ -53,6 +54,15 @@ class Rendered:
     sms: str
     ics: bytes | None = None
     unsubscribe_url: str | None = None
+
+
+def isolated(text, text_language, message_language):
+    """Plain text (a subject, a text message) has no `dir`: text in the other
+    direction than the message is wrapped in Unicode isolates, so an English
+    title keeps its punctuation inside an Arabic sentence."""
+    if text and text_direction(text_language) != text_direction(message_language):
+        return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
+    return text
 
 
 def _serializer():
@@ -100,10 +110,11 @@ def render(message):
             subject, lead = chosen["subject"], chosen["body"]
             sms = _("%(school)s: %(message)s", school=school.sms_sender, message=chosen["body"])
         else:
-            subject = str(SUBJECTS[message.kind]) % {"title": title}
+            subject = str(SUBJECTS[message.kind]) % {"title": isolated(title, title_language, message.language)}
             lead = str(LEADS[message.kind])
             sms = str(SMS[message.kind]) % {
-                "school": school.sms_sender, "title": title, "when": when, "place": place,
+                "school": school.sms_sender, "title": isolated(title, title_language, message.language),
+                "when": when, "place": isolated(place, place_language, message.language),
                 "code": registration.checkin_code, "link": link or "",
             }
         if message.kind in FIRST_TEXTS or message.kind == MessageKind.ORGANIZER:

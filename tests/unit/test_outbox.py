@@ -17,7 +17,7 @@ import portal.public  # noqa: F401  (first: see test_the_worker_module_imports_o
 from portal.extensions import db as _db
 from portal.i18n import format_day, format_moment, format_time_range
 from portal.models import MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
-from portal.notifications.render import render
+from portal.notifications.render import isolated, render
 from portal.notifications.sms import is_gsm7, segments
 from portal.notifications.worker import send_due
 from portal.services import event_admin, registration as registration_service
@@ -628,7 +628,7 @@ def test_moving_the_time_tells_confirmed_and_waitlisted_families_in_their_langua
         assert rendered.sms == RTL_MARK.get(language, "") + catalog(
             app, language, SMS_TEXT[MessageKind.CHANGED], school=school.name, title=title,
                                        when=format_moment(event.starts_at, school.tz, language, with_year=False),
-                                       place=event.location)
+                                       place=isolated(event.location, "en", language))
     assert '<html lang="es" dir="ltr">' in spanish.html
     assert '<html lang="ar" dir="rtl">' in arabic.html
     assert spanish.subject != arabic.subject and spanish.sms != arabic.sms

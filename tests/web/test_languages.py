@@ -317,3 +317,13 @@ def test_the_front_desk_says_counted_messages_with_their_plural(app):
         assert door_message("childcare_more_than_children", children=1).startswith("You told us 1 child is coming.")
         assert door_message("seats_more_than_party", party=3) == "Please ask for 3 seats at most."
         assert door_message("no_such_code") == "We could not find this family in this event's list."
+
+
+def test_english_text_inside_an_arabic_text_message_or_subject_is_isolated(app, db, make_event, family, now):
+    event = make_event(texts={"en": ("Math games night.", "")})
+    result = registration_service.register(event.id, family(language="ar"), now)
+    db.session.commit()
+    with app.test_request_context():
+        rendered = render(sent(db, result.registration.id)[0])
+    assert "\u2068Math games night.\u2069" in rendered.sms
+    assert "\u2068Math games night.\u2069" in rendered.subject
