@@ -30,7 +30,7 @@ translations: $(VENV)/.installed
 
 # Re-extract the strings after changing them, then translate every new entry.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k _p:1c,2 -k lazy_pgettext:1c,2 -o translations/messages.pot \
 	  --no-location --sort-output --project "Family Events Portal" --version 1.0 \
 	  --copyright-holder "Family Events Portal" .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete

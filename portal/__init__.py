@@ -83,7 +83,7 @@ def _refuse_public_secret_key(app):
 
 
 def _install_page_helpers(app):
-    from .i18n import current_language, format_moment, language_name, text_direction
+    from .i18n import current_language, format_moment, format_names, html_lang, lang_attributes, language_name, text_direction
     from .presenters import need_sentences
     from .services.contact import display_phone
     from .messages import (
@@ -111,6 +111,9 @@ def _install_page_helpers(app):
         }
 
     app.add_template_global(language_name)
+    app.add_template_global(format_names)
+    app.add_template_global(lang_attributes, "lang_attrs")
+    app.add_template_filter(html_lang, "html_lang")
     app.add_template_global(need_sentences)
     app.add_template_filter(display_phone, "phone")
 
@@ -137,13 +140,13 @@ ERROR_PAGES = {
     # status: (title, what to do)
     400: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
     403: (_l("This page is not for your role."), _l("Ask your school's portal admin if you need it.")),
-    404: (_l("We could not find this page."), _l("The link may be old or mistyped.")),
+    404: (_l("We could not find this page."), _l("The link may be old or not complete.")),
     413: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
     429: (_l("Too many tries in a short time."), _l("Please wait a minute and try again.")),
     500: (_l("Sorry, something went wrong on our side."),
           _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, so please check first: for example, look for a confirmation message.")),
     "csrf": (_l("This page was open for too long."),
-             _l("For your safety, nothing was changed. Please go back, reload the page and try again.")),
+             _l("For your safety, nothing was changed. Please go back, open the page again and try again.")),
 }
 
 

@@ -4,6 +4,7 @@ from datetime import timezone
 from icalendar import Calendar, Event as CalendarEvent
 from flask_babel import gettext as _
 
+from .i18n import html_lang
 from .models import utcnow
 
 
@@ -11,6 +12,7 @@ def registration_calendar(registration, language, manage_url):
     event = registration.event
     tz = event.school.tz
     text, _fallback = event.text_for(language)
+    place, place_language = event.place_for(language)
     calendar = Calendar()
     calendar.add("prodid", "-//Family Events Portal//EN")
     calendar.add("version", "2.0")
@@ -20,9 +22,11 @@ def registration_calendar(registration, language, manage_url):
     entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
     entry.add("dtstart", event.starts_at.replace(tzinfo=timezone.utc).astimezone(tz))
     entry.add("dtend", event.ends_at.replace(tzinfo=timezone.utc).astimezone(tz))
-    entry.add("summary", text.title if text else "")
-    entry.add("location", event.location)
-    lines = [_("Your check-in code: %(code)s", code=registration.checkin_code)]
+    # LANGUAGE tells calendar apps (and their screen readers) which
+    # language each text is in, also when it is not the family's.
+    entry.add("summary", text.title if text else "", parameters={"LANGUAGE": html_lang(text.language if text else language)})
+    entry.add("location", place, parameters={"LANGUAGE": html_lang(place_language)})
+    lines = [_("Your code for the door: %(code)s", code=registration.checkin_code)]
     if manage_url:
         lines.append(_("See or change your registration: %(url)s", url=manage_url))
         entry.add("url", manage_url)

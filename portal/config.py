@@ -9,7 +9,7 @@ INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 LANGUAGES = {
     "en": "English",
     "es": "Español",
-    "zh": "中文(简体)",
+    "zh": "中文（简体）",
     "vi": "Tiếng Việt",
     "ar": "العربية",
     "so": "Soomaali",
@@ -19,6 +19,8 @@ LANGUAGES = {
     "ko": "한국어",
 }
 RTL_LANGUAGES = {"ar"}
+# `lang` attribute values where the code alone is not precise enough.
+HTML_LANGUAGE_TAGS = {"zh": "zh-Hans"}
 
 # Languages a school may offer interpreters for: the shipped ones and other
 # languages common in US school districts.
@@ -71,6 +73,8 @@ class Config:
     # school's own country. Texts abroad cost more and are what SMS pumping
     # abuses; families with other numbers can use email.
     SMS_ALLOWED_COUNTRIES = os.environ.get("SMS_ALLOWED_COUNTRIES", "")
+    # The short name that starts text messages (at most 30 characters); empty: the full name.
+    DEFAULT_SCHOOL_SMS_NAME = os.environ.get("DEFAULT_SCHOOL_SMS_NAME", "")
     LANGUAGE_COOKIE = "lang"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

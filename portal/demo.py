@@ -22,6 +22,9 @@ EVENTS = [
          }),
     dict(key="math_night", days=6, start=time(18, 0), end=time(19, 30), capacity=60, grades=["3"],
          location="Gym, Lincoln Elementary, 1200 Maple Ave",
+         places={"es": "Gimnasio, Lincoln Elementary, 1200 Maple Ave",
+                 "ar": "الصالة الرياضية، Lincoln Elementary، 1200 Maple Ave",
+                 "so": "Jimicsiga, Lincoln Elementary, 1200 Maple Ave"},
          childcare=20, interpreters="es ar so", transport=True, meal=True,
          texts={
              "en": ("3rd grade math games night",
@@ -104,7 +107,7 @@ EVENTS = [
                     "Your child shows you their work and their goals. Stay for as long as you like."),
              "vi": ("Họp phụ huynh do học sinh dẫn dắt, lớp 4 và 5",
                     "Con sẽ trình bày bài làm và mục tiêu học tập của mình."),
-             "es": ("Conferencias dirigidas por estudiantes, 4.º y 5.º grado",
+             "es": ("Reuniones de padres dirigidas por los estudiantes, 4.º y 5.º grado",
                     "Su hijo le muestra su trabajo y sus metas."),
          }),
     dict(key="science_fair", days=24, start=time(17, 0), end=time(19, 0), capacity=150, grades=["1", "2", "3", "4", "5"],
@@ -210,6 +213,8 @@ def _at(day, clock, tz):
 
 
 def seed_demo(school):
+    if not school.sms_name and school.name == "Lincoln Elementary School":
+        school.sms_name = "Lincoln Elem."
     tz = school.tz
     today = datetime.now(tz).date()
     events = {}
@@ -232,7 +237,7 @@ def seed_demo(school):
             offers_meal=spec.get("meal", False),
         )
         for language, (title, description) in spec["texts"].items():
-            event.set_text(language, title, description)
+            event.set_text(language, title, description, spec.get("places", {}).get(language, ""))
         db.session.add(event)
         events[spec["key"]] = event
     db.session.flush()

@@ -1,19 +1,16 @@
 """Words for the codes that services raise, and for the names of things,
 in one place so that every page says them the same way."""
-from flask_babel import lazy_gettext as _l, ngettext
+from flask_babel import lazy_gettext as _l, lazy_pgettext as _p, ngettext
 
 ERROR_MESSAGES = {
     "name_missing": _l("Please tell us your name."),
     "contact_missing": _l("Please give us a phone number or an email address, so we can reach you."),
     "adults_out_of_range": _l("Please enter between 1 and %(max)s adults."),
     "children_out_of_range": _l("Please enter between 0 and %(max)s children."),
-    "party_larger_than_event": _l("This event has room for %(capacity)s people in all. Please call the school so we can find a way for your family to join."),
     "unknown_grade": _l("Please choose grades from the list."),
     "support_not_offered": _l("This event does not offer this help."),
-    "childcare_more_than_children": _l("You told us %(children)s children are coming. Childcare can be for that many children at most."),
     "childcare_ages_too_many": _l("Please give one age for each child in childcare."),
     "childcare_age_invalid": _l("Please write each age as a number from 0 to %(max)s."),
-    "seats_more_than_party": _l("Please ask for between 1 and %(party)s seats."),
     "interpreter_language_not_offered": _l("Please choose one of the languages on the list."),
     "already_registered": _l("This phone number or email is already registered for this event. Please use the link from your confirmation to see or change it."),
     "duplicate_submission": _l("We already have this registration."),
@@ -23,10 +20,10 @@ ERROR_MESSAGES = {
     "registration_closed": _l("Registration for this event is closed."),
     "event_closed": _l("This event is no longer taking answers."),
     "registration_cancelled": _l("This registration was cancelled, so it can no longer be changed."),
-    "edit_needs_waitlist": _l("There are not enough places left for your whole family. If you save, your family moves to the waitlist, and we will let you know when there is room."),
+    "edit_needs_waitlist": _l("There are not enough places left for your whole family. If you save, your family moves to the waiting list, and we will let you know when there is room."),
     "unknown_reason": _l("Please choose a reason from the list."),
     "csrf": _l("This page was open for a long time, so for your safety we could not send it. Please check your answers and send it again."),
-    "number_invalid": _l("Please enter a whole number."),
+    "number_invalid": _l("Please enter a number, like 2."),
     "number_out_of_range": _l("Please enter a number from %(min)s to %(max)s."),
     "choice_invalid": _l("Please choose from the list."),
     "phone_invalid": _l("Please check the phone number. Use only digits, like 555 201 3344."),
@@ -58,7 +55,6 @@ ERROR_MESSAGES = {
     "interpreter_language_unknown": _l("Please choose interpreter languages from the list."),
     "deadline_incomplete": _l("Please give both a day and a time for the deadline, or neither."),
     "deadline_after_start": _l("The registration deadline must be before the event starts."),
-    "capacity_below_confirmed": _l("%(confirmed)s people are already confirmed, so the capacity cannot be lower than that. Cancel registrations first if you must."),
     "event_not_published": _l("This event is not published."),
     "not_enough_places": _l("There are not enough places left for this family. Raise the capacity first."),
     "not_waitlisted": _l("This family is not on the waitlist."),
@@ -72,11 +68,25 @@ ERROR_MESSAGES = {
 }
 
 
-# Messages that state a number, said with the plural form it needs.
+# Messages that state a number, said with the plural form it needs:
+# code -> (the parameter holding the number, the sentence for it).
 COUNTED_MESSAGES = {
+    "party_larger_than_event": ("capacity", lambda n: ngettext(
+        "This event has room for %(num)d person in all. Please call the school so we can find a way for your family to join.",
+        "This event has room for %(num)d people in all. Please call the school so we can find a way for your family to join.",
+        n)),
+    "childcare_more_than_children": ("children", lambda n: ngettext(
+        "You told us %(num)d child is coming. Childcare can be for that many children at most.",
+        "You told us %(num)d children are coming. Childcare can be for that many children at most.", n)),
+    "seats_more_than_party": ("party", lambda n: ngettext(
+        "Please ask for %(num)d seat at most.", "Please ask for %(num)d seats at most.", n)),
+    "capacity_below_confirmed": ("confirmed", lambda n: ngettext(
+        "%(num)d person is already confirmed, so the capacity cannot be lower than that. Cancel registrations first if you must.",
+        "%(num)d people are already confirmed, so the capacity cannot be lower than that. Cancel registrations first if you must.",
+        n)),
     "edit_needs_waitlist": ("places", lambda n: ngettext(
-        "Only %(num)d place is left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
-        "Only %(num)d places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
+        "Only %(num)d place is left, so your family will not all fit. If you save, your family moves to the waiting list, and we will let you know when there is room.",
+        "Only %(num)d places are left, so your family will not all fit. If you save, your family moves to the waiting list, and we will let you know when there is room.",
         n)),
     "not_enough_places": ("places", lambda n: ngettext(
         "Only %(num)d place is left, not enough for this family. Raise the capacity first.",
@@ -119,14 +129,16 @@ DECLINE_REASON_NAMES = {
     "childcare": _l("No one to care for my other children"),
     "transportation": _l("No way to get there"),
     "language": _l("The event is not in my language"),
-    "health": _l("Health"),
+    "health": _p("reason for not coming", "Health"),
     "other": _l("Something else"),
 }
 
+# The same English word is a different word in many languages (gender,
+# number), so each kind of status has its own context.
 STATUS_NAMES = {
-    "confirmed": _l("Confirmed"),
-    "waitlisted": _l("On the waitlist"),
-    "cancelled": _l("Cancelled"),
+    "confirmed": _p("registration status", "Confirmed"),
+    "waitlisted": _p("registration status", "On the waiting list"),
+    "cancelled": _p("registration status", "Cancelled"),
 }
 
 ROLE_NAMES = {
@@ -139,15 +151,16 @@ NEED_NAMES = {
     "childcare": _l("Childcare"),
     "transportation": _l("Transportation"),
     "interpreter": _l("Interpreter"),
-    "accessibility": _l("Accessibility"),
+    "accessibility": _l("Help to take part"),
     "dietary": _l("Dietary"),
 }
 
 EVENT_STATUS_NAMES = {
-    "draft": _l("Draft"),
-    "published": _l("Published"),
-    "cancelled": _l("Cancelled"),
+    "draft": _p("event status", "Draft"),
+    "published": _p("event status", "Published"),
+    "cancelled": _p("event status", "Cancelled"),
 }
+
 
 MESSAGE_KIND_NAMES = {
     "confirmation": _l("Confirmation"),

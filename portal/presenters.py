@@ -5,7 +5,7 @@ from functools import lru_cache
 import segno
 from flask_babel import gettext as _, ngettext
 
-from .i18n import format_day, format_moment, format_time_range, language_name
+from .i18n import format_day, format_moment, format_names, format_time_range, language_name
 from .messages import GRADE_NAMES
 from .models import EventStatus
 from .services.contact import display_phone
@@ -23,6 +23,7 @@ class EventView:
     day: str
     time_range: str
     location: str
+    location_language: str
     grades: list
     supports: list
     places: Places
@@ -47,7 +48,7 @@ def supports_offered(event):
     if event.offers_childcare:
         supports.append(_("Childcare for your little ones"))
     if event.interpreter_language_list:
-        names = ", ".join(language_name(code) for code in event.interpreter_language_list)
+        names = format_names(language_name(code) for code in event.interpreter_language_list)
         supports.append(_("Interpreters: %(languages)s", languages=names))
     if event.offers_transportation:
         supports.append(_("A ride to the event and back"))
@@ -58,6 +59,7 @@ def supports_offered(event):
 
 def event_view(event, language, places, now):
     text, is_fallback = event.text_for(language)
+    location, location_language = event.place_for(language)
     tz = event.school.tz
     return EventView(
         id=event.id,
@@ -67,7 +69,8 @@ def event_view(event, language, places, now):
         is_fallback=is_fallback,
         day=format_day(event.starts_at, tz, language),
         time_range=format_time_range(event.starts_at, event.ends_at, tz, language),
-        location=event.location,
+        location=location,
+        location_language=location_language,
         grades=grades_label(event.grades),
         supports=supports_offered(event),
         places=places,
@@ -105,15 +108,18 @@ def need_sentences(registration):
     sentences = []
     for need in registration.needs:
         if need.kind == "childcare":
-            sentence = ngettext("Childcare for %(num)d child", "Childcare for %(num)d children", need.quantity)
             if need.detail:
-                sentence += " (" + _("ages %(ages)s", ages=need.detail) + ")"
+                sentence = ngettext("Childcare for %(num)d child, age %(ages)s",
+                                    "Childcare for %(num)d children, ages %(ages)s", need.quantity,
+                                    ages=format_names(age.strip() for age in need.detail.split(",")))
+            else:
+                sentence = ngettext("Childcare for %(num)d child", "Childcare for %(num)d children", need.quantity)
         elif need.kind == "transportation":
             sentence = ngettext("A ride for %(num)d person", "A ride for %(num)d people", need.quantity)
         elif need.kind == "interpreter":
             sentence = _("An interpreter in %(language)s", language=language_name(need.detail))
         elif need.kind == "accessibility":
-            sentence = _("Accessibility: %(detail)s", detail=need.detail)
+            sentence = _("Help to take part: %(detail)s", detail=need.detail)
         else:
             sentence = _("Food: %(detail)s", detail=need.detail)
         sentences.append(sentence)

@@ -1,11 +1,13 @@
 """Every shipped language is complete: no empty or fuzzy entry, the same
 placeholders as the English text, and every string in the code extracted."""
 import re
+from gettext import c2py
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from portal.config import LANGUAGES
@@ -13,6 +15,9 @@ from portal.config import LANGUAGES
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 TRANSLATED = [code for code in LANGUAGES if code != "en"]
+# Plural forms that may leave the number out because the word says it
+# (Arabic "طفل واحد", "طفلان", "بقي مكانان"): language -> form indexes.
+NUMBER_IN_THE_WORD = {"ar": {0, 1, 2}}
 
 
 def catalog(language):
@@ -43,10 +48,46 @@ def test_placeholders_match_the_english_text(language):
         ids = message.id if isinstance(message.id, (list, tuple)) else [message.id]
         strings = message.string if isinstance(message.string, (list, tuple)) else [message.string]
         expected = set(PLACEHOLDER.findall(ids[-1]))
-        for string in strings:
-            if string and set(PLACEHOLDER.findall(string)) != expected:
+        for form, string in enumerate(strings):
+            found = set(PLACEHOLDER.findall(string))
+            may_omit_number = message.pluralizable and form in NUMBER_IN_THE_WORD.get(language, ())
+            if string and found != expected and not (may_omit_number and found == expected - {"num"}):
                 problems.append(f"{ids[0]!r} -> {string!r}")
     assert problems == []
+
+
+def placeholder_problems(language, msgid, forms):
+    """The placeholder check above, for one made-up entry."""
+    message = Message(msgid, forms)
+    expected = set(PLACEHOLDER.findall(msgid[-1]))
+    return [form for form, string in enumerate(forms)
+            if set(PLACEHOLDER.findall(string)) != expected
+            and not (form in NUMBER_IN_THE_WORD.get(language, ()) and message.pluralizable
+                     and set(PLACEHOLDER.findall(string)) == expected - {"num"})]
+
+
+def test_arabic_may_say_one_and_two_in_the_word_but_not_three():
+    msgid = ("%(num)d child", "%(num)d children")
+    natural = ["لا أطفال", "طفل واحد", "طفلان", "%(num)d أطفال", "%(num)d طفل", "%(num)d طفلًا"]
+    assert placeholder_problems("ar", msgid, natural) == []
+    assert placeholder_problems("ar", msgid, natural[:3] + ["أطفال", "%(num)d طفل", "طفلًا"]) == [3, 5]
+    # every other language keeps the number in every form
+    assert placeholder_problems("es", msgid, ["un niño", "%(num)d niños"]) == [0]
+
+
+def test_arabic_catalog_says_small_numbers_in_the_word():
+    cat = catalog("ar")
+    assert cat.get(("%(num)d child", "%(num)d children")).string[1:3] == ("طفل واحد", "طفلان")
+    assert "بقي مكانان" in cat.get(("%(num)d place left", "%(num)d places left")).string
+
+
+def test_arabic_header_documents_the_order_of_its_plural_forms():
+    """Babel's Arabic formula puts 100-102 before 11-99, unlike what common
+    translation tools label: the catalog header says which form is which."""
+    plural = c2py(catalog("ar").plural_expr)
+    assert [plural(n) for n in (0, 1, 2, 5, 101, 11)] == [0, 1, 2, 3, 4, 5]
+    text = (ROOT / "translations" / "ar" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    assert "msgstr[4] other: 100-102" in text and "msgstr[5] many: 11-99" in text
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -62,7 +103,7 @@ def test_catalogs_hold_every_string_in_the_code(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "--no-location", "."],
+         "-k", "_l", "-k", "lazy_gettext", "-k", "_p:1c,2", "-k", "lazy_pgettext:1c,2", "-o", str(pot), "--no-location", "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with open(pot, "rb") as handle:

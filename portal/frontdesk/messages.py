@@ -2,7 +2,7 @@
 them (the family-facing words for registration codes are in portal.messages)."""
 from flask_babel import lazy_gettext as _l
 
-from ..messages import ERROR_MESSAGES
+from ..messages import COUNTED_MESSAGES, ERROR_MESSAGES, error_message
 
 DOOR_MESSAGES = {
     "registration_not_found": _l("We could not find this family in this event's list."),
@@ -24,6 +24,8 @@ DOOR_MESSAGES = {
 
 def door_message(code, **params):
     """The sentence for a service's error code, for front-desk staff."""
-    message = DOOR_MESSAGES.get(code) or ERROR_MESSAGES.get(code) or DOOR_MESSAGES["registration_not_found"]
     params = {key: value for key, value in params.items() if key in ("max", "capacity", "children", "party", "places")}
+    if code not in DOOR_MESSAGES and (code in ERROR_MESSAGES or code in COUNTED_MESSAGES):
+        return error_message(code, **params)
+    message = DOOR_MESSAGES.get(code, DOOR_MESSAGES["registration_not_found"])
     return str(message) % params if "%(" in str(message) else str(message)

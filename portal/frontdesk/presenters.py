@@ -87,7 +87,7 @@ def need_lines(registration, arrived_children=None):
         elif need.kind == NeedKind.INTERPRETER:
             lines.append(_("Interpreter: %(language)s", language=language_name(need.detail)))
         elif need.kind == NeedKind.ACCESSIBILITY:
-            lines.append(_("Accessibility: %(detail)s", detail=need.detail))
+            lines.append(_("Help to take part: %(detail)s", detail=need.detail))
         elif need.kind == NeedKind.DIETARY:
             lines.append(_("Food: %(detail)s", detail=need.detail))
     return lines
@@ -270,6 +270,6 @@ def script_strings(event):
                           for n in range(1, MAX_CHILDREN + 1)],
         party_pattern=format_list(["%(adults)s", "%(children)s"], style="standard", locale=current_language()),
         interpreters=interpreters,
-        accessibility=_("Accessibility: %(detail)s"),
+        accessibility=_("Help to take part: %(detail)s"),
         language=current_language(),
     )

@@ -69,12 +69,20 @@ class Event(db.Model):
         fallback = by_language.get(self.default_language) or next(iter(by_language.values()), None)
         return fallback, True
 
-    def set_text(self, language, title, description=""):
+    def place_for(self, language):
+        """(place, its language): the place as written in `language`, else
+        the main place, written in the event's default language."""
+        for text in self.texts:
+            if text.language == language and text.location:
+                return text.location, language
+        return self.location, self.default_language
+
+    def set_text(self, language, title, description="", location=""):
         for text in self.texts:
             if text.language == language:
-                text.title, text.description = title, description
+                text.title, text.description, text.location = title, description, location
                 return text
-        text = EventText(language=language, title=title, description=description)
+        text = EventText(language=language, title=title, description=description, location=location)
         self.texts.append(text)
         return text
 
@@ -85,6 +93,8 @@ class EventText(db.Model):
     language: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The place in this language ("Gimnasio, ..."); empty: the event's main place.
+    location: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     event = relationship("Event", back_populates="texts")
 

@@ -19,12 +19,19 @@ class School(db.Model):
     country: Mapped[str] = mapped_column(String(2), default="US")
     # Hours before an event when families get a reminder, e.g. "24 2".
     reminder_hours: Mapped[str] = mapped_column(String(40), default="24 2")
+    # A short name that starts each text message ("Lincoln Elem."): in a
+    # 70-character UCS-2 segment the full name would take half the text.
+    sms_name: Mapped[str] = mapped_column(String(30), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def reminder_offsets(self):
         return sorted({int(h) for h in (self.reminder_hours or "").split() if h.isdecimal() and len(h) < 4 and 0 < int(h) <= 24 * 14},
                       reverse=True)
+
+    @property
+    def sms_sender(self):
+        return self.sms_name or self.name
 
     @property
     def tz(self):

@@ -6,14 +6,14 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..i18n import format_day, format_moment, format_time_range
+from ..i18n import format_day, format_moment, format_time_range, lang_attributes, text_direction
 from ..models import MessageKind
 from ..calendar import registration_calendar
 from ..presenters import need_sentences
 
 SUBJECTS = {
     MessageKind.CONFIRMATION: _l("You are registered: %(title)s"),
-    MessageKind.WAITLISTED: _l("You are on the waitlist: %(title)s"),
+    MessageKind.WAITLISTED: _l("You are on the waiting list: %(title)s"),
     MessageKind.PROMOTED: _l("Good news, there is a place for your family: %(title)s"),
     MessageKind.REMINDER: _l("Reminder: %(title)s"),
     MessageKind.CHANGED: _l("New time or place: %(title)s"),
@@ -22,22 +22,26 @@ SUBJECTS = {
 }
 LEADS = {
     MessageKind.CONFIRMATION: _l("Thank you for registering. We look forward to seeing you!"),
-    MessageKind.WAITLISTED: _l("The event is full right now, so your family is on the waitlist. We will write to you as soon as there is a place."),
+    MessageKind.WAITLISTED: _l("The event is full right now, so your family is on the waiting list. We will write to you as soon as there is a place."),
     MessageKind.PROMOTED: _l("A place opened up, and it is now your family's. We look forward to seeing you!"),
     MessageKind.REMINDER: _l("We look forward to seeing you soon."),
     MessageKind.CHANGED: _l("The event has a new time or place. Here are the details now."),
     MessageKind.CANCELLED: _l("We are sorry: this event is cancelled. We hope to see you at another event soon."),
     MessageKind.LINK: _l("Here is the link to your registration again."),
 }
+# Text messages name the event without making a word agree with its title
+# ("there are no places left at ..."), since a title may be any gender or number.
 SMS = {
-    MessageKind.CONFIRMATION: _l("%(school)s: you are registered for %(title)s, %(when)s. Check-in code %(code)s. See or change: %(link)s"),
-    MessageKind.WAITLISTED: _l("%(school)s: %(title)s is full, so you are on the waitlist. We will text you when there is a place. Your link: %(link)s"),
-    MessageKind.PROMOTED: _l("%(school)s: good news, your family now has a place at %(title)s, %(when)s. Check-in code %(code)s."),
-    MessageKind.REMINDER: _l("%(school)s: reminder, %(title)s is %(when)s at %(place)s. Check-in code %(code)s."),
-    MessageKind.CHANGED: _l("%(school)s: %(title)s has changed. Now: %(when)s at %(place)s."),
-    MessageKind.CANCELLED: _l("%(school)s: sorry, %(title)s on %(when)s is cancelled."),
+    MessageKind.CONFIRMATION: _l("%(school)s: you are registered for %(title)s, %(when)s. Code: %(code)s. See or change: %(link)s"),
+    MessageKind.WAITLISTED: _l("%(school)s: no places are left at %(title)s, so you are on the waiting list. We will text you. %(link)s"),
+    MessageKind.PROMOTED: _l("%(school)s: good news, you now have a place at %(title)s, %(when)s. Code: %(code)s"),
+    MessageKind.REMINDER: _l("%(school)s: reminder of %(title)s, %(when)s, %(place)s. Code: %(code)s"),
+    MessageKind.CHANGED: _l("%(school)s: new time or place for %(title)s: %(when)s, %(place)s"),
+    MessageKind.CANCELLED: _l("%(school)s: sorry, we cancelled %(title)s (%(when)s)."),
     MessageKind.LINK: _l("%(school)s: your link for %(title)s: %(link)s"),
 }
+RIGHT_TO_LEFT_MARK = "\u200f"
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 WITH_CALENDAR = {MessageKind.CONFIRMATION, MessageKind.PROMOTED, MessageKind.CHANGED}
 FIRST_TEXTS = {MessageKind.CONFIRMATION, MessageKind.WAITLISTED}
 
@@ -50,6 +54,15 @@ class Rendered:
     sms: str
     ics: bytes | None = None
     unsubscribe_url: str | None = None
+
+
+def isolated(text, text_language, message_language):
+    """Plain text (a subject, a text message) has no `dir`: text in the other
+    direction than the message is wrapped in Unicode isolates, so an English
+    title keeps its punctuation inside an Arabic sentence."""
+    if text and text_direction(text_language) != text_direction(message_language):
+        return FIRST_STRONG_ISOLATE + text + POP_DIRECTIONAL_ISOLATE
+    return text
 
 
 def _serializer():
@@ -82,21 +95,26 @@ def render(message):
     with force_locale(message.language):
         text, _fallback = event.text_for(message.language)
         title = text.title if text else ""
+        title_language = text.language if text else message.language
+        place, place_language = event.place_for(message.language)
         token = (message.payload or {}).get("token")
         link = public_url(f"/r/{token}") if token else None
-        when = format_moment(event.starts_at, tz, message.language)
-        unsubscribe = public_url(f"/unsubscribe/{unsubscribe_token(message.channel, message.recipient)}")
+        when = format_moment(event.starts_at, tz, message.language, with_year=False)
+        # The page opens in the message's language, whatever the phone's language.
+        unsubscribe = public_url(f"/unsubscribe/{unsubscribe_token(message.channel, message.recipient)}"
+                                 f"?lang={message.language}")
         campaign = message.campaign
         if message.kind == MessageKind.ORGANIZER:
             texts = campaign.texts
             chosen = texts.get(message.language) or texts[event.default_language]
             subject, lead = chosen["subject"], chosen["body"]
-            sms = _("%(school)s: %(message)s", school=school.name, message=chosen["body"])
+            sms = _("%(school)s: %(message)s", school=school.sms_sender, message=chosen["body"])
         else:
-            subject = str(SUBJECTS[message.kind]) % {"title": title}
+            subject = str(SUBJECTS[message.kind]) % {"title": isolated(title, title_language, message.language)}
             lead = str(LEADS[message.kind])
             sms = str(SMS[message.kind]) % {
-                "school": school.name, "title": title, "when": when, "place": event.location,
+                "school": school.sms_sender, "title": isolated(title, title_language, message.language),
+                "when": when, "place": isolated(place, place_language, message.language),
                 "code": registration.checkin_code, "link": link or "",
             }
         if message.kind in FIRST_TEXTS or message.kind == MessageKind.ORGANIZER:
@@ -104,9 +122,17 @@ def render(message):
         # Date formats put no-break spaces before AM/PM; a plain space keeps
         # an English text in the 160-character GSM alphabet.
         sms = sms.replace("\u202f", " ").replace("\u00a0", " ")
+        if text_direction(message.language) == "rtl":
+            # A text that starts with a Latin school name would be laid out
+            # left to right; a right-to-left mark sets the whole bubble.
+            sms = RIGHT_TO_LEFT_MARK + sms
         context = dict(
             message=message, registration=registration, event=event, school=school, title=title,
-            lead=lead, link=link, unsubscribe_url=unsubscribe,
+            lead=lead, link=link, unsubscribe_url=unsubscribe, place=place,
+            title_attrs=lang_attributes(title_language, message.language),
+            place_attrs=lang_attributes(place_language, message.language),
+            title_language=title_language if title_language != message.language else None,
+            direction=text_direction(message.language),
             day=format_day(event.starts_at, tz, message.language),
             time_range=format_time_range(event.starts_at, event.ends_at, tz, message.language),
             needs=need_sentences(registration) if message.kind != MessageKind.CANCELLED else [],

@@ -30,7 +30,7 @@ def registrations_csv(event, registrations):
     writer.writerow([
         _("Name"), _("Status"), _("Adults"), _("Children"), _("Phone number"), _("Email"), _("Language"),
         _("Grades"), _("Childcare: children"), _("Childcare: ages"), _("Ride: seats"), _("Interpreter"),
-        _("Accessibility"), _("Food needs"), _("Note"), _("Check-in code"), _("Registered at"), _("Source"),
+        _("Help to take part"), _("Food needs"), _("Note"), _("Check-in code"), _("Registered at"), _("Source"),
     ])
     for registration in registrations:
         needs = {need.kind: need for need in registration.needs}

@@ -35,6 +35,7 @@ class _EventFields(PortalForm):
     def details(self):
         return EventDetails(
             texts=texts_per_language(self),
+            places={code: self[f"location_{code}"].data for code in LANGUAGES},
             day=self.day.data, starts=self.starts.data, ends=self.ends.data,
             location=self.location.data, capacity=self.capacity.data or 0,
             max_party_size=self.max_party_size.data or 0,
@@ -67,7 +68,10 @@ def texts_per_language(form):
     return {code: (form[f"{short}_{code}"].data, form[f"{long}_{code}"].data) for code in LANGUAGES}
 
 
-EventForm = with_text_per_language("EventForm", _EventFields, ("title", _l("Title"), 200),
+# The place per language beside the title: optional, the main place shows otherwise.
+_EventFieldsWithPlaces = type("_EventFieldsWithPlaces", (_EventFields,), {
+    f"location_{code}": TextField(_l("Place"), max_length=300) for code in LANGUAGES})
+EventForm = with_text_per_language("EventForm", _EventFieldsWithPlaces, ("title", _l("Title"), 200),
                                    ("description", _l("Description"), 4000))
 
 
@@ -95,6 +99,7 @@ def event_form(formdata=None, event=None, local=None):
         for text in event.texts:
             form[f"title_{text.language}"].data = text.title
             form[f"description_{text.language}"].data = text.description
+            form[f"location_{text.language}"].data = text.location
     return form
 
 

@@ -62,7 +62,7 @@ class RegistrationForm(PortalForm):
     phone = PhoneField(_l("Phone number"))
     email = EmailAddressField(_l("Email"))
     contact_preference = RadioChoiceField(
-        _l("How should we reach you?"), default="sms",
+        _l("How should we contact you?"), default="sms",
         choices=choices([("sms", _l("Text message")), ("email", _l("Email"))]))
     language = ChoiceField(_l("The language you prefer"))
     adults = CountField(_l("Adults coming"), minimum=1, maximum=MAX_ADULTS, default=1,
@@ -80,7 +80,7 @@ class RegistrationForm(PortalForm):
     dietary = LongTextField(_l("Food needs (for example allergies, halal, vegetarian)"), max_length=500)
     note = LongTextField(_l("Anything else you want us to know?"), max_length=1000)
     submission_key = HiddenField()
-    accept_waitlist = BooleanField(_l("Yes, move us to the waitlist"))
+    accept_waitlist = BooleanField(_l("Yes, move us to the waiting list"))
     # A field people never see (the style sheet hides it) that programs fill
     # in, and when the form was opened: see abuse.looks_automated.
     website = StringField(_l("Leave this empty"))
@@ -207,7 +207,7 @@ def _prefill(form, registration):
 
 class DeclineForm(PortalForm):
     reason = RadioField(
-        _l("What keeps you from coming?"),
+        _l("Why can't you come?"),
         choices=choices(DECLINE_REASON_NAMES.items()),
         validators=[InputRequired(message=_l("Please choose a reason from the list."))],
         validate_choice=False,

@@ -293,7 +293,7 @@ def manage_edit(token):
             form.add_error(error.field, error_message(error.code, **_public_params(error)))
         else:
             db.session.commit()
-            flash(_("Your family is now on the waitlist. We will let you know when there is room.") if moved
+            flash(_("Your family is now on the waiting list. We will let you know when there is room.") if moved
                   else _("Your changes are saved."), "success")
             return redirect(url_for("public.manage", token=token))
     status = 422 if request.method == "POST" else 200

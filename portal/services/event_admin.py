@@ -34,6 +34,7 @@ class EventDetails:
     offers_transportation: bool = False
     offers_meal: bool = False
     max_party_size: int = 8
+    places: dict = field(default_factory=dict)  # language -> the place written in it (optional)
 
 
 def to_utc(day, clock, tz):
@@ -102,7 +103,8 @@ def _apply(event, details, starts_at, ends_at, deadline):
             event.texts.remove(text)
     for language in written:
         title, description = details.texts[language]
-        event.set_text(language, title.strip(), (description or "").strip())
+        place = (details.places.get(language) or "").strip() if language != event.default_language else ""
+        event.set_text(language, title.strip(), (description or "").strip(), place)
 
 
 def create_event(school, user, details):
@@ -182,7 +184,7 @@ def duplicate(event, user, days_later=7):
         offers_meal=event.offers_meal, created_by_id=user.id if user else None,
     )
     for text in event.texts:
-        copy.set_text(text.language, text.title, text.description)
+        copy.set_text(text.language, text.title, text.description, text.location)
     db.session.add(copy)
     db.session.flush()
     return copy

@@ -348,7 +348,7 @@ def test_family_joins_the_waitlist_of_a_full_event(app, db, make_event, family, 
     expect(page.locator(".places")).to_have_count(0)
     expect(page.locator("main .notice")).to_be_visible()  # full: join the waitlist
     join = page.locator(f"a.button[href='/events/{event_id}/register']")
-    expect_text_if_translated(join, catalog_text(app, "es", "Join the waitlist"))
+    expect_text_if_translated(join, catalog_text(app, "es", "Join the waiting list"))
     check_page(page)
     join.click()
     expect(page.locator(".event-brief .notice")).to_be_visible()
@@ -360,7 +360,7 @@ def test_family_joins_the_waitlist_of_a_full_event(app, db, make_event, family, 
     expect(status).to_have_class(re.compile(r"\bstatus-waitlisted\b"))
     expect(status).to_contain_text("2")  # second in line
     expect_text_if_translated(status, catalog_text(
-        app, "es", "You do not have a place yet. You are number %(position)s on the waitlist, and we will "
+        app, "es", "You do not have a place yet. You are number %(position)s on the waiting list, and we will "
         "tell you as soon as a place opens.", position=2))
     expect(page.locator(".link-sent")).to_contain_text("(612) 555-0199")
     check_page(page)

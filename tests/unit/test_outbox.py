@@ -17,7 +17,7 @@ import portal.public  # noqa: F401  (first: see test_the_worker_module_imports_o
 from portal.extensions import db as _db
 from portal.i18n import format_day, format_moment, format_time_range
 from portal.models import MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
-from portal.notifications.render import render
+from portal.notifications.render import isolated, render
 from portal.notifications.sms import is_gsm7, segments
 from portal.notifications.worker import send_due
 from portal.services import event_admin, registration as registration_service
@@ -38,12 +38,13 @@ TITLES = {
     "ar": ("أمسية ألعاب الرياضيات", "العبوا الألعاب التي يلعبها طفلكم في الصف."),
 }
 SMS_TEXT = {
-    MessageKind.CONFIRMATION: "%(school)s: you are registered for %(title)s, %(when)s. Check-in code %(code)s. See or change: %(link)s",
-    MessageKind.CHANGED: "%(school)s: %(title)s has changed. Now: %(when)s at %(place)s.",
-    MessageKind.CANCELLED: "%(school)s: sorry, %(title)s on %(when)s is cancelled.",
-    MessageKind.PROMOTED: "%(school)s: good news, your family now has a place at %(title)s, %(when)s. Check-in code %(code)s.",
+    MessageKind.CONFIRMATION: "%(school)s: you are registered for %(title)s, %(when)s. Code: %(code)s. See or change: %(link)s",
+    MessageKind.CHANGED: "%(school)s: new time or place for %(title)s: %(when)s, %(place)s",
+    MessageKind.CANCELLED: "%(school)s: sorry, we cancelled %(title)s (%(when)s).",
+    MessageKind.PROMOTED: "%(school)s: good news, you now have a place at %(title)s, %(when)s. Code: %(code)s",
 }
 REPLY_STOP = "Reply STOP to stop messages."
+RTL_MARK = {"ar": "\u200f"}  # right-to-left texts start with it
 
 
 def catalog(app, language, message, **params):
@@ -135,7 +136,7 @@ def test_vietnamese_confirmation_arrives_by_smtp_with_link_and_calendar(app, db,
     assert "BEGIN:VTIMEZONE" in ics and "TZID:America/Chicago" in ics
     start = to_local(event.starts_at, school.tz).strftime("%Y%m%dT%H%M%S")
     assert f"DTSTART;TZID=America/Chicago:{start}" in ics
-    assert "SUMMARY:Đêm trò chơi toán học" in ics
+    assert "SUMMARY;LANGUAGE=vi:Đêm trò chơi toán học" in ics
     assert link in ics
 
     # the link in the email opens the family's registration
@@ -158,7 +159,7 @@ def test_the_calendar_attachment_declares_its_charset(app, db, make_event, famil
     [mail] = mail_server.messages
     [calendar] = [part for part in mail.iter_attachments() if part.get_content_type() == "text/calendar"]
     assert calendar.get_content_charset() == "utf-8"
-    assert "SUMMARY:Đêm trò chơi toán học" in calendar.get_content()
+    assert "SUMMARY;LANGUAGE=vi:Đêm trò chơi toán học" in calendar.get_content()
 
 
 def test_an_email_family_without_the_email_preference_still_gets_email_when_no_phone(db, event, family, now):
@@ -188,11 +189,11 @@ def test_spanish_confirmation_is_posted_to_twilio(app, db, event, family, now, t
     body = request.fields["Body"]
     title = TITLES["es"][0]
     expected = catalog(app, "es", SMS_TEXT[MessageKind.CONFIRMATION], school=school.name, title=title,
-                       when=format_moment(event.starts_at, school.tz, "es"), code=registration.checkin_code,
+                       when=format_moment(event.starts_at, school.tz, "es", with_year=False), code=registration.checkin_code,
                        link=manage_link(app, token)) + " " + catalog(app, "es", REPLY_STOP)
     assert body == expected
     assert registration.checkin_code in body and manage_link(app, token) in body and title in body
-    assert format_moment(event.starts_at, school.tz, "es") in body  # the date as Spanish readers write it
+    assert format_moment(event.starts_at, school.tz, "es", with_year=False) in body  # the date as Spanish readers write it
 
     [sent] = messages(db)
     assert sent.status == MessageStatus.SENT
@@ -361,7 +362,7 @@ def test_a_cancellation_queues_the_promotion_of_the_next_family(app, db, make_ev
     school = event.school
     assert to == waiting.phone
     assert body == catalog(app, "es", SMS_TEXT[MessageKind.PROMOTED], school=school.name, title=TITLES["es"][0],
-                           when=format_moment(event.starts_at, school.tz, "es"), code=waiting.checkin_code)
+                           when=format_moment(event.starts_at, school.tz, "es", with_year=False), code=waiting.checkin_code)
 
 
 # -- reminders -----------------------------------------------------------------------------
@@ -398,9 +399,9 @@ def test_reminders_go_once_24_hours_and_once_2_hours_before(app, db, school, mak
     assert len(sender.sent) == 1
     to, body = sender.sent[0]
     assert to == confirmed.phone
-    assert body == catalog(app, "en", "%(school)s: reminder, %(title)s is %(when)s at %(place)s. Check-in code %(code)s.",
+    assert body == catalog(app, "en", "%(school)s: reminder of %(title)s, %(when)s, %(place)s. Code: %(code)s",
                            school=school.name, title=TITLES["en"][0],
-                           when=format_moment(starts, school.tz, "en").replace("\u202f", " "), place=event.location,
+                           when=format_moment(starts, school.tz, "en", with_year=False).replace("\u202f", " "), place=event.location,
                            code=confirmed.checkin_code)
 
     two_hours_before = starts - timedelta(hours=1, minutes=59)
@@ -624,9 +625,10 @@ def test_moving_the_time_tells_confirmed_and_waitlisted_families_in_their_langua
         assert catalog(app, language, "The event has a new time or place. Here are the details now.") in rendered.text
         assert format_day(event.starts_at, school.tz, language) in rendered.text
         assert format_time_range(event.starts_at, event.ends_at, school.tz, language) in rendered.text
-        assert rendered.sms == catalog(app, language, SMS_TEXT[MessageKind.CHANGED], school=school.name, title=title,
-                                       when=format_moment(event.starts_at, school.tz, language),
-                                       place=event.location)
+        assert rendered.sms == RTL_MARK.get(language, "") + catalog(
+            app, language, SMS_TEXT[MessageKind.CHANGED], school=school.name, title=title,
+                                       when=format_moment(event.starts_at, school.tz, language, with_year=False),
+                                       place=isolated(event.location, "en", language))
     assert '<html lang="es" dir="ltr">' in spanish.html
     assert '<html lang="ar" dir="rtl">' in arabic.html
     assert spanish.subject != arabic.subject and spanish.sms != arabic.sms
@@ -656,8 +658,9 @@ def test_cancelling_the_event_tells_confirmed_and_waitlisted_families(app, db, c
         rendered = render(message)
         title = TITLES[message.language][0]
         assert rendered.subject == catalog(app, message.language, "Cancelled: %(title)s", title=title)
-        assert rendered.sms == catalog(app, message.language, SMS_TEXT[MessageKind.CANCELLED], school=school.name,
-                                       title=title, when=format_moment(event.starts_at, school.tz, message.language))
+        assert rendered.sms == RTL_MARK.get(message.language, "") + catalog(
+            app, message.language, SMS_TEXT[MessageKind.CANCELLED], school=school.name,
+                                       title=title, when=format_moment(event.starts_at, school.tz, message.language, with_year=False))
         assert rendered.ics is None
         assert message.registration.checkin_code not in rendered.text
     event_admin.cancel(event, now)  # a second cancel changes nothing

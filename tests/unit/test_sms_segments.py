@@ -139,3 +139,66 @@ def test_mixed_scripts_and_emoji_join_back_to_the_original():
     result = segments(text)
     assert_whole(text, result)
     assert all(utf16_units(part) <= 67 for part in result)
+
+
+# -- every text message the portal sends, in every shipped language -----------
+
+# Parts a text may take. A GSM-7 text fits one part when the event's title
+# and place are of usual length, two at most; a UCS-2 text (any other
+# script) three, and four for the first text, which also carries the
+# family's link and how to stop messages.
+GSM7_PARTS, GSM7_PARTS_USUAL, UCS2_PARTS, UCS2_PARTS_FIRST_TEXT = 2, 1, 3, 4
+FIRST_TEXTS = {"confirmation", "waitlisted"}
+KINDS_WITH_LINK = FIRST_TEXTS | {"link"}
+USUAL_LENGTH = 40  # characters of a title or a place
+
+
+@pytest.fixture
+def demo_texts(app, db, school):
+    return _demo_texts(app, db, school)
+
+
+def _demo_texts(app, db, school):
+    """Every SMS kind for every demo event that has families, in every language."""
+    from portal.config import LANGUAGES
+    from portal.demo import seed_demo
+    from portal.models import OutboxMessage, Registration
+    from portal.notifications.render import SMS, render
+    from sqlalchemy import select
+
+    seed_demo(school)
+    db.session.flush()
+    registrations = db.session.execute(select(Registration).order_by(Registration.id)).scalars().all()
+    one_per_event = {registration.event_id: registration for registration in registrations}
+    texts = []
+    with app.test_request_context():
+        for registration in one_per_event.values():
+            for language in LANGUAGES:
+                for kind in SMS:
+                    message = OutboxMessage(kind=kind, channel="sms", recipient=registration.phone or "+16125550100",
+                                            language=language, payload={"token": "T" * 22})
+                    message.registration = registration
+                    title, _fallback = registration.event.text_for(language)
+                    place, _place_language = registration.event.place_for(language)
+                    usual = len(title.title) <= USUAL_LENGTH and len(place) <= USUAL_LENGTH
+                    texts.append((language, kind, render(message).sms, usual))
+    return texts
+
+
+def test_every_text_message_in_every_language_stays_within_its_parts(demo_texts):
+    too_long = []
+    for language, kind, text, usual in demo_texts:
+        if is_gsm7(text):
+            allowed = GSM7_PARTS_USUAL if usual and kind not in KINDS_WITH_LINK else GSM7_PARTS
+        else:
+            allowed = UCS2_PARTS_FIRST_TEXT if kind in FIRST_TEXTS else UCS2_PARTS
+        if len(segments(text)) > allowed:
+            too_long.append((language, kind, len(segments(text)), allowed, text))
+    assert too_long == []
+    assert {language for language, *_rest in demo_texts} >= {"en", "es", "ar", "so", "ht", "ko"}
+
+
+def test_english_somali_and_creole_texts_stay_in_the_gsm7_alphabet(demo_texts):
+    """One accent outside GSM-7 would turn a 160-character message into 70-character parts."""
+    assert [(language, kind, text) for language, kind, text, _usual in demo_texts
+            if language in ("en", "so", "ht") and not is_gsm7(text)] == []

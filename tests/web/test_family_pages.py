@@ -101,7 +101,7 @@ def test_language_comes_from_query_then_cookie_then_browser_then_school(client, 
 
 def test_language_switcher_names_each_language_in_its_own_name(client, event):
     html = text_of(client.get(f"/events/{event.id}"))
-    for name in ["Español", "中文(简体)", "Tiếng Việt", "العربية", "Soomaali", "Kreyòl ayisyen",
+    for name in ["Español", "中文（简体）", "Tiếng Việt", "العربية", "Soomaali", "Kreyòl ayisyen",
                  "Português", "Русский", "한국어"]:
         assert name in html
     assert f'href="/events/{event.id}?lang=ar"' in html
@@ -140,11 +140,11 @@ def test_full_event_offers_the_waitlist_and_shows_the_position(app, client, db, 
     registration_service.register(event.id, family(adults=2), now)
     db.session.commit()
     event_page = text_of(client.get(f"/events/{event.id}?lang=es"))
-    assert translated(app, "es", "Join the waitlist") in event_page
+    assert translated(app, "es", "Join the waiting list") in event_page
     response = form_post(client, f"/events/{event.id}/register?lang=es",
                          registration_data(children="0", childcare_children="0", childcare_ages=""))
     html = text_of(client.get(response.headers["Location"]))
-    assert translated(app, "es", "You do not have a place yet. You are number %(position)s on the waitlist, and we will tell you as soon as a place opens.", position=1) in html
+    assert translated(app, "es", "You do not have a place yet. You are number %(position)s on the waiting list, and we will tell you as soon as a place opens.", position=1) in html
 
 
 BAD_INPUT = [
@@ -159,7 +159,8 @@ BAD_INPUT = [
     ("too many seats", dict(transportation_seats="500"), "transportation_seats",
      "Please enter a number from %(min)s to %(max)s.", {"min": 0, "max": 25}),
     ("more in childcare than coming", dict(children="1", childcare_children="2", childcare_ages=""), "childcare_children",
-     "You told us %(children)s children are coming. Childcare can be for that many children at most.", {"children": 1}),
+     ("You told us %(num)d child is coming. Childcare can be for that many children at most.",
+      "You told us %(num)d children are coming. Childcare can be for that many children at most."), {"num": 1}),
     ("unknown grade", dict(grades=["13"]), "grades", "Please choose from the list.", {}),
     ("ages not numbers", dict(childcare_ages="three"), "childcare_ages", "Please write each age as a number from 0 to %(max)s.", {"max": 17}),
     ("interpreter not offered", dict(interpreter_language="ko"), "interpreter_language", "Please choose from the list.", {}),
@@ -176,7 +177,9 @@ def test_bad_input_is_explained_next_to_the_field_and_changes_nothing(
     assert response.status_code == 422
     error = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
     assert error, f"no error next to {field}"
-    assert translated(app, language, message, **params) in error.group(1)
+    expected = (translated_plural(app, language, *message, params["num"]) if isinstance(message, tuple)
+                else translated(app, language, message, **params))
+    assert expected in error.group(1)
     assert registration_count(db) == 0
     # what the family typed is still there
     assert "Llegaremos 10 minutos tarde" in html
@@ -215,7 +218,10 @@ def test_bad_party_size_for_the_event_is_explained(app, client, db, make_event):
     response = form_post(client, f"/events/{event.id}/register?lang=es",
                          registration_data(adults="3", children="2"))
     assert response.status_code == 422
-    assert translated(app, "es", "This event has room for %(capacity)s people in all. Please call the school so we can find a way for your family to join.", capacity=4) in text_of(response)
+    assert translated_plural(
+        app, "es", "This event has room for %(num)d person in all. Please call the school so we can find a way for your family to join.",
+        "This event has room for %(num)d people in all. Please call the school so we can find a way for your family to join.",
+        4) in text_of(response)
     assert registration_count(db) == 0
 
 
@@ -328,8 +334,8 @@ def test_edit_that_no_longer_fits_is_explained_then_waitlisted_with_consent(app,
                                phone=result.registration.phone)
     response = form_post(client, url, bigger)
     assert response.status_code == 422
-    assert translated_plural(app, "es", "Only %(num)d place is left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
-                             "Only %(num)d places are left, so your family will not all fit. If you save, your family moves to the waitlist, and we will let you know when there is room.",
+    assert translated_plural(app, "es", "Only %(num)d place is left, so your family will not all fit. If you save, your family moves to the waiting list, and we will let you know when there is room.",
+                             "Only %(num)d places are left, so your family will not all fit. If you save, your family moves to the waiting list, and we will let you know when there is room.",
                              3) in text_of(response)
     assert 'name="accept_waitlist"' in text_of(response)
     assert registration_service.find_by_token(result.token).party_size == 2

@@ -191,7 +191,7 @@ def test_search_json_answers_as_you_type(staff_client, tonight):
     [found] = data["registrations"]
     assert (found["id"], found["name"], found["last4"], found["status"]) == (
         families["lan"].id, "Nguyễn Thị Lan", "9876", "confirmed")
-    assert found["needs"] == ["Accessibility: Wheelchair space", "Food: Halal"]
+    assert found["needs"] == ["Help to take part: Wheelchair space", "Food: Halal"]
     assert (found["adults"], found["children"], found["search"]) == (1, 2, "nguyen thi lan")
 
 
@@ -283,7 +283,7 @@ def test_scan_json_checks_in_or_searches(db, staff_client, tonight):
     event, families = tonight
     data = post_json(staff_client, event, "/scan", {"q": families["lan"].checkin_code, "client_key": "scan-1"}).get_json()
     assert (data["ok"], data["outcome"], data["registration"]["attendance"]) == (True, "checked_in", "attended")
-    assert data["registration"]["needs"] == ["Accessibility: Wheelchair space", "Food: Halal"]
+    assert data["registration"]["needs"] == ["Help to take part: Wheelchair space", "Food: Halal"]
     assert (data["registration"]["arrived_adults"], data["registration"]["checked_in_by"]) == (1, "Ana Desk")
     assert (data["counts"]["arrived_families"], data["counts"]["arrived_people"]) == (1, 3)
 
