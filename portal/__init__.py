@@ -87,6 +87,7 @@ def _install_page_helpers(app):
         }
 
     app.add_template_global(language_name)
+    app.add_template_global(text_direction)
     app.add_template_global(need_sentences)
     app.add_template_filter(display_phone, "phone")
 
@@ -144,8 +145,10 @@ def _install_error_pages(app):
 def _install_language_cookie(app):
     @app.after_request
     def remember_language(response):
-        requested = request.args.get("lang")
-        if requested in app.config["PORTAL_LANGUAGES"]:
+        from .i18n import shipped_language
+
+        requested = shipped_language(request.args.get("lang"))
+        if requested:
             response.set_cookie(
                 app.config["LANGUAGE_COOKIE"], requested, max_age=365 * 24 * 3600,
                 samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,

@@ -18,12 +18,13 @@ LANGUAGES = {
     "ru": "Русский",
     "ko": "한국어",
 }
-RTL_LANGUAGES = {"ar"}
+RTL_LANGUAGES = {"ar", "fa-AF"}
 
 # Languages a school may offer interpreters for: the shipped ones and other
 # languages common in US school districts.
 INTERPRETER_LANGUAGES = list(LANGUAGES) + [
-    "fr", "tl", "uk", "fa", "ps", "ne", "am", "sw", "my", "hi", "ur", "bn", "pa", "ja",
+    code for code in ("fr", "fil", "uk", "fa-AF", "sw", "fa", "ps", "ne", "am", "my", "hi", "ur", "bn", "pa", "ja")
+    if code not in LANGUAGES
 ]
 
 

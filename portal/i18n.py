@@ -14,35 +14,66 @@ def shipped_languages():
     return current_app.config["PORTAL_LANGUAGES"]
 
 
+# Other codes that browsers and people use for a shipped language: Dari is
+# also "prs", and a Persian reader from Iran ("fa", "fa-IR") reads Dari;
+# Tagalog is also "tl".
+LANGUAGE_ALIASES = {"prs": "fa-AF", "fa": "fa-AF", "tl": "fil"}
+
+
+def babel_locale(language):
+    """Babel's name for a language code: pages, cookies and the database
+    write "fa-AF" (BCP 47), Babel and the catalogs' folders "fa_AF"."""
+    return language.replace("-", "_")
+
+
+def shipped_language(code):
+    """The shipped language a code asks for, whatever its case or separator
+    ("fa_af", "prs", "tl"), or None."""
+    languages = shipped_languages()
+    if not code or code in languages:
+        return code or None
+    wanted = code.replace("_", "-").lower()
+    wanted = LANGUAGE_ALIASES.get(wanted, wanted).lower()
+    return next((language for language in languages if language.lower() == wanted), None)
+
+
+def browser_language():
+    """The shipped language the browser's Accept-Language prefers, in its
+    order, a region falling back to its language ("fr-CA" -> "fr", "prs-AF"
+    -> "fa-AF")."""
+    for tag, _quality in request.accept_languages:  # best first
+        language = shipped_language(tag) or shipped_language(tag.replace("_", "-").split("-")[0])
+        if language:
+            return language
+    return None
+
+
 def requested_language():
     """The language the visitor asked for (?lang=, then the cookie, then
     Accept-Language), or None when they did not say."""
-    languages = shipped_languages()
-    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])):
-        if candidate in languages:
-            return candidate
-    return request.accept_languages.best_match(list(languages))
+    return _first_shipped(request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])) \
+        or browser_language()
+
+
+def _first_shipped(*candidates):
+    return next(filter(None, map(shipped_language, candidates)), None)
 
 
 def select_locale():
     """?lang=, then the cookie, then (on a family's own registration) the
     language they chose, then Accept-Language, then the school's default."""
-    languages = shipped_languages()
-    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
-                      g.get("preferred_language")):
-        if candidate in languages:
-            return candidate
-    best = request.accept_languages.best_match(list(languages))
-    if best:
-        return best
-    school = g.get("school")
-    if school is not None and school.default_language in languages:
-        return school.default_language
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = _first_shipped(request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
+                              g.get("preferred_language")) or browser_language()
+    if not language:
+        school = g.get("school")
+        language = shipped_language(school.default_language if school is not None else None) \
+            or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return babel_locale(language)
 
 
 def current_language():
-    return str(get_locale())
+    """The page's language code, as pages and the database write it ("fa-AF")."""
+    return str(get_locale()).replace("_", "-")
 
 
 def text_direction(language=None):
@@ -55,12 +86,19 @@ def language_name(code, in_language=None):
     return _language_name(code, in_language or current_language())
 
 
+NAME_CODES = {"fil": "tl"}
+
+
 # Babel builds each name, date and time from the locale's data on every
 # call; a page lists dozens of events, so the results are remembered.
 @lru_cache(maxsize=4096)
 def _language_name(code, in_language):
     try:
-        return Locale.parse(code).get_display_name(in_language) or code
+        locale = Locale.parse(babel_locale(in_language))
+        # CLDR names some languages apart from their locale ("fa_AF" is Dari,
+        # not "Persian (Afghanistan)"); Filipino is known in US schools as Tagalog.
+        name_code = NAME_CODES.get(code, babel_locale(code))
+        return locale.languages.get(name_code) or Locale.parse(babel_locale(code)).get_display_name(locale) or code
     except (ValueError, LookupError):
         return code
 
@@ -71,7 +109,7 @@ def _local(utc_naive, tz):
 
 @lru_cache(maxsize=64)
 def _time_skeleton(language):
-    return "hm" if "h" in Locale.parse(language).time_formats["short"].pattern else "Hm"
+    return "hm" if "h" in Locale.parse(babel_locale(language)).time_formats["short"].pattern else "Hm"
 
 
 def format_day(utc_naive, tz, language=None):
@@ -80,7 +118,7 @@ def format_day(utc_naive, tz, language=None):
 
 @lru_cache(maxsize=8192)
 def _format_day(utc_naive, tz, language):
-    return format_date(_local(utc_naive, tz), "full", locale=language)
+    return format_date(_local(utc_naive, tz), "full", locale=babel_locale(language))
 
 
 def format_time_range(start_utc, end_utc, tz, language=None):
@@ -91,8 +129,8 @@ def format_time_range(start_utc, end_utc, tz, language=None):
 def _format_time_range(start_utc, end_utc, tz, language):
     start, end = _local(start_utc, tz), _local(end_utc, tz)
     if start.date() != end.date():
-        return format_interval(start, end, "yMMMdjm", locale=language)
-    return format_interval(start.time(), end.time(), _time_skeleton(language), locale=language)
+        return format_interval(start, end, "yMMMdjm", locale=babel_locale(language))
+    return format_interval(start.time(), end.time(), _time_skeleton(language), locale=babel_locale(language))
 
 
 def format_moment(utc_naive, tz, language=None):
@@ -102,11 +140,11 @@ def format_moment(utc_naive, tz, language=None):
 
 @lru_cache(maxsize=8192)
 def _format_moment(utc_naive, tz, language):
-    locale = Locale.parse(language)
+    locale = Locale.parse(babel_locale(language))
     # The locale's own way of joining a date and a time ("{1}, {0}" in English).
     pattern = (
         str(locale.datetime_formats["medium"])
         .replace("{1}", locale.date_formats["medium"].pattern)
         .replace("{0}", locale.time_formats["short"].pattern)
     )
-    return format_datetime(_local(utc_naive, tz), pattern, locale=language)
+    return format_datetime(_local(utc_naive, tz), pattern, locale=locale)

@@ -9,6 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 from portal.config import LANGUAGES
+from portal.i18n import babel_locale
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -16,8 +17,8 @@ TRANSLATED = [code for code in LANGUAGES if code != "en"]
 
 
 def catalog(language):
-    with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
-        return read_po(po, locale=language)
+    with open(ROOT / "translations" / babel_locale(language) / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=babel_locale(language))
 
 
 def entries(language):

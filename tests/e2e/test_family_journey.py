@@ -12,7 +12,7 @@ import pytest
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
-from portal.i18n import language_name
+from portal.i18n import babel_locale, language_name
 from portal.models import Decline, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, hash_token
@@ -33,7 +33,7 @@ def catalog_text(app, page_language, message, plural=None, num=None, /, **params
     """`message` as the server renders it in `page_language`, or None while the
     catalog has no translation for it (then assert on structure instead)."""
     def render(code):
-        with app.test_request_context(), force_locale(code):
+        with app.test_request_context(), force_locale(babel_locale(code)):
             if plural is not None:
                 return ngettext(message, plural, num, **params)
             return gettext(message, **params)
@@ -44,7 +44,7 @@ def catalog_text(app, page_language, message, plural=None, num=None, /, **params
 
 def lazy_text(app, language, render):
     """A text built by app code (such as a language's name) in `language`."""
-    with app.test_request_context(), force_locale(language):
+    with app.test_request_context(), force_locale(babel_locale(language)):
         return str(render())
 
 

@@ -33,7 +33,9 @@ def translated(app, locale, message, **params):
     from flask_babel import force_locale, gettext
     from markupsafe import escape
 
-    with app.test_request_context(), force_locale(locale):
+    from portal.i18n import babel_locale
+
+    with app.test_request_context(), force_locale(babel_locale(locale)):
         return str(escape(gettext(message, **params)))
 
 
@@ -41,5 +43,7 @@ def translated_plural(app, locale, singular, plural, num):
     from flask_babel import force_locale, ngettext
     from markupsafe import escape
 
-    with app.test_request_context(), force_locale(locale):
+    from portal.i18n import babel_locale
+
+    with app.test_request_context(), force_locale(babel_locale(locale)):
         return str(escape(ngettext(singular, plural, num)))

@@ -1,0 +1,85 @@
+"""Language codes with a region and a hyphen (Dari is "fa-AF", Babel's
+"fa_AF") work everywhere a language is chosen, shown or stored: the page's
+lang and dir, ?lang=, the cookie, Accept-Language with the other codes
+browsers send, the names of languages, dates, and messages to families."""
+import pytest
+from sqlalchemy import select
+
+from portal.i18n import format_day, language_name
+from portal.models import OutboxMessage
+from portal.notifications.render import render
+from portal.services import registration as registration_service
+from tests.web.helpers import text_of
+
+# The languages the portal is built to serve; the right-to-left ones.
+FIFTEEN = ["en", "es", "zh", "vi", "ar", "so", "ht", "pt", "ru", "ko", "fr", "uk", "fa-AF", "fil", "sw"]
+RIGHT_TO_LEFT = {"ar", "fa-AF"}
+
+
+@pytest.fixture
+def all_languages(app, monkeypatch):
+    """The fifteen languages offered, whether or not each catalog ships yet."""
+    shipped = dict(app.config["PORTAL_LANGUAGES"])
+    monkeypatch.setitem(app.config, "PORTAL_LANGUAGES", {code: shipped.get(code, code) for code in FIFTEEN})
+
+
+def html_tag(client, url, **headers):
+    html = text_of(client.get(url, headers=headers))
+    return html[html.index("<html"):html.index(">", html.index("<html")) + 1]
+
+
+@pytest.mark.parametrize("language", FIFTEEN)
+def test_each_language_sets_the_page_language_and_direction(client, event, all_languages, language):
+    direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+    assert html_tag(client, f"/?lang={language}") == f'<html lang="{language}" dir="{direction}">'
+
+
+def test_dari_is_chosen_by_query_whatever_the_spelling_and_remembered(client, event, all_languages):
+    for spelling in ("fa-AF", "fa_AF", "fa-af"):
+        response = client.get(f"/?lang={spelling}")
+        assert 'lang="fa-AF" dir="rtl"' in text_of(response)
+        assert "lang=fa-AF;" in response.headers["Set-Cookie"]
+    assert 'lang="fa-AF" dir="rtl"' in html_tag(client, "/", **{"Accept-Language": "en"})
+
+
+def test_an_unknown_language_in_the_query_is_ignored(client, event, all_languages):
+    response = client.get("/?lang=xx-YY")
+    assert html_tag(client, "/?lang=xx-YY") == '<html lang="en" dir="ltr">'
+    assert "Set-Cookie" not in response.headers or "lang=" not in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("header, language", [
+    ("fa-AF", "fa-AF"), ("prs", "fa-AF"), ("prs-AF,en;q=0.5", "fa-AF"), ("fa-IR,fa;q=0.9", "fa-AF"),
+    ("fil-PH", "fil"), ("tl", "fil"), ("uk-UA,uk;q=0.9,en;q=0.8", "uk"), ("sw-KE", "sw"), ("fr-CA,fr;q=0.9", "fr"),
+    ("de-DE,uk;q=0.5", "uk"), ("ko-KR", "ko"),
+])
+def test_the_browser_language_picks_a_shipped_one_by_code_region_or_other_name(client, event, all_languages,
+                                                                              header, language):
+    assert f'<html lang="{language}"' in html_tag(client, "/", **{"Accept-Language": header})
+
+
+@pytest.mark.parametrize("code, page_language, name", [
+    ("fa-AF", "en", "Dari"), ("fa-AF", "fa-AF", "دری"), ("fa-AF", "es", "darí"), ("fa", "en", "Persian"),
+    ("fil", "en", "Tagalog"), ("fil", "es", "tagalo"), ("uk", "fr", "ukrainien"), ("sw", "uk", "суахілі"),
+    ("fr", "sw", "Kifaransa"),
+])
+def test_languages_are_named_in_the_page_language(app, code, page_language, name):
+    with app.test_request_context():
+        assert language_name(code, page_language) == name
+
+
+def test_a_dari_page_shows_dates_from_the_dari_locale(app, event):
+    with app.test_request_context():
+        day = format_day(event.starts_at, event.school.tz, "fa-AF")
+    assert day != format_day(event.starts_at, event.school.tz, "en")
+    assert any(ch in day for ch in "شنبه")  # a weekday written in Persian script
+
+
+def test_a_dari_family_is_written_to_in_dari_right_to_left(app, db, event, family, now, all_languages):
+    registration_service.register(event.id, family(language="fa-AF", email="family@example.org", phone=None), now)
+    db.session.commit()
+    message = db.session.execute(select(OutboxMessage)).scalars().first()
+    assert message.language == "fa-AF"
+    with app.test_request_context():
+        rendered = render(message)
+    assert '<html lang="fa-AF" dir="rtl">' in rendered.html
