@@ -17,6 +17,7 @@ LANGUAGES = {
     "pt": "Português",
     "ru": "Русский",
     "ko": "한국어",
+    "fr": "Français",
 }
 RTL_LANGUAGES = {"ar", "fa-AF"}
 
