@@ -18,6 +18,7 @@ LANGUAGES = {
     "ru": "Русский",
     "ko": "한국어",
     "fr": "Français",
+    "uk": "Українська",
 }
 RTL_LANGUAGES = {"ar", "fa-AF"}
 
