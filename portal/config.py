@@ -19,6 +19,7 @@ LANGUAGES = {
     "ko": "한국어",
     "fr": "Français",
     "uk": "Українська",
+    "fil": "Tagalog",
     "sw": "Kiswahili",
 }
 RTL_LANGUAGES = {"ar", "fa-AF"}
