@@ -19,6 +19,7 @@ LANGUAGES = {
     "ko": "한국어",
     "fr": "Français",
     "uk": "Українська",
+    "fa-AF": "دری",
     "fil": "Tagalog",
     "sw": "Kiswahili",
 }
@@ -26,10 +27,7 @@ RTL_LANGUAGES = {"ar", "fa-AF"}
 
 # Languages a school may offer interpreters for: the shipped ones and other
 # languages common in US school districts.
-INTERPRETER_LANGUAGES = list(LANGUAGES) + [
-    code for code in ("fr", "fil", "uk", "fa-AF", "sw", "fa", "ps", "ne", "am", "my", "hi", "ur", "bn", "pa", "ja")
-    if code not in LANGUAGES
-]
+INTERPRETER_LANGUAGES = list(LANGUAGES) + ["fa", "ps", "ne", "am", "my", "hi", "ur", "bn", "pa", "ja"]
 
 
 def _database_url():

@@ -5,22 +5,22 @@ browsers send, the names of languages, dates, and messages to families."""
 import pytest
 from sqlalchemy import select
 
+from portal.config import INTERPRETER_LANGUAGES, LANGUAGES, RTL_LANGUAGES
 from portal.i18n import format_day, language_name
 from portal.models import OutboxMessage
 from portal.notifications.render import render
 from portal.services import registration as registration_service
 from tests.web.helpers import text_of
 
-# The languages the portal is built to serve; the right-to-left ones.
 FIFTEEN = ["en", "es", "zh", "vi", "ar", "so", "ht", "pt", "ru", "ko", "fr", "uk", "fa-AF", "fil", "sw"]
-RIGHT_TO_LEFT = {"ar", "fa-AF"}
 
 
-@pytest.fixture
-def all_languages(app, monkeypatch):
-    """The fifteen languages offered, whether or not each catalog ships yet."""
-    shipped = dict(app.config["PORTAL_LANGUAGES"])
-    monkeypatch.setitem(app.config, "PORTAL_LANGUAGES", {code: shipped.get(code, code) for code in FIFTEEN})
+def test_fifteen_languages_ship_two_of_them_right_to_left():
+    assert list(LANGUAGES) == FIFTEEN
+    assert RTL_LANGUAGES == {"ar", "fa-AF"}
+    # an interpreter can be offered in each, and each only once
+    assert set(FIFTEEN) <= set(INTERPRETER_LANGUAGES)
+    assert len(INTERPRETER_LANGUAGES) == len(set(INTERPRETER_LANGUAGES))
 
 
 def html_tag(client, url, **headers):
@@ -29,12 +29,12 @@ def html_tag(client, url, **headers):
 
 
 @pytest.mark.parametrize("language", FIFTEEN)
-def test_each_language_sets_the_page_language_and_direction(client, event, all_languages, language):
-    direction = "rtl" if language in RIGHT_TO_LEFT else "ltr"
+def test_each_language_sets_the_page_language_and_direction(client, event, language):
+    direction = "rtl" if language in {"ar", "fa-AF"} else "ltr"
     assert html_tag(client, f"/?lang={language}") == f'<html lang="{language}" dir="{direction}">'
 
 
-def test_dari_is_chosen_by_query_whatever_the_spelling_and_remembered(client, event, all_languages):
+def test_dari_is_chosen_by_query_whatever_the_spelling_and_remembered(client, event):
     for spelling in ("fa-AF", "fa_AF", "fa-af"):
         response = client.get(f"/?lang={spelling}")
         assert 'lang="fa-AF" dir="rtl"' in text_of(response)
@@ -42,7 +42,7 @@ def test_dari_is_chosen_by_query_whatever_the_spelling_and_remembered(client, ev
     assert 'lang="fa-AF" dir="rtl"' in html_tag(client, "/", **{"Accept-Language": "en"})
 
 
-def test_an_unknown_language_in_the_query_is_ignored(client, event, all_languages):
+def test_an_unknown_language_in_the_query_is_ignored(client, event):
     response = client.get("/?lang=xx-YY")
     assert html_tag(client, "/?lang=xx-YY") == '<html lang="en" dir="ltr">'
     assert "Set-Cookie" not in response.headers or "lang=" not in response.headers["Set-Cookie"]
@@ -53,7 +53,7 @@ def test_an_unknown_language_in_the_query_is_ignored(client, event, all_language
     ("fil-PH", "fil"), ("tl", "fil"), ("uk-UA,uk;q=0.9,en;q=0.8", "uk"), ("sw-KE", "sw"), ("fr-CA,fr;q=0.9", "fr"),
     ("de-DE,uk;q=0.5", "uk"), ("ko-KR", "ko"),
 ])
-def test_the_browser_language_picks_a_shipped_one_by_code_region_or_other_name(client, event, all_languages,
+def test_the_browser_language_picks_a_shipped_one_by_code_region_or_other_name(client, event,
                                                                               header, language):
     assert f'<html lang="{language}"' in html_tag(client, "/", **{"Accept-Language": header})
 
@@ -75,7 +75,7 @@ def test_a_dari_page_shows_dates_from_the_dari_locale(app, event):
     assert any(ch in day for ch in "شنبه")  # a weekday written in Persian script
 
 
-def test_a_dari_family_is_written_to_in_dari_right_to_left(app, db, event, family, now, all_languages):
+def test_a_dari_family_is_written_to_in_dari_right_to_left(app, db, event, family, now):
     registration_service.register(event.id, family(language="fa-AF", email="family@example.org", phone=None), now)
     db.session.commit()
     message = db.session.execute(select(OutboxMessage)).scalars().first()
