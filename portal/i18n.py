@@ -103,6 +103,26 @@ def _language_name(code, in_language):
         return code
 
 
+# The zero of each numbering system a shipped locale may default to (CLDR);
+# the other nine digits follow it in Unicode.
+DIGIT_ZEROS = {"arab": "\u0660", "arabext": "\u06f0"}
+
+
+@lru_cache(maxsize=64)
+def _digit_table(language):
+    """0-9 in the digits the language writes by default (Dari: ۰-۹), or None
+    where that is 0-9. Babel writes dates with 0-9 whatever the locale."""
+    zero = DIGIT_ZEROS.get(Locale.parse(babel_locale(language)).default_numbering_system)
+    if zero is None:
+        return None
+    return str.maketrans("0123456789", "".join(chr(ord(zero) + n) for n in range(10)))
+
+
+def in_native_digits(text, language):
+    table = _digit_table(language)
+    return text.translate(table) if table else text
+
+
 def _local(utc_naive, tz):
     return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
 
@@ -118,7 +138,7 @@ def format_day(utc_naive, tz, language=None):
 
 @lru_cache(maxsize=8192)
 def _format_day(utc_naive, tz, language):
-    return format_date(_local(utc_naive, tz), "full", locale=babel_locale(language))
+    return in_native_digits(format_date(_local(utc_naive, tz), "full", locale=babel_locale(language)), language)
 
 
 def format_time_range(start_utc, end_utc, tz, language=None):
@@ -129,8 +149,10 @@ def format_time_range(start_utc, end_utc, tz, language=None):
 def _format_time_range(start_utc, end_utc, tz, language):
     start, end = _local(start_utc, tz), _local(end_utc, tz)
     if start.date() != end.date():
-        return format_interval(start, end, "yMMMdjm", locale=babel_locale(language))
-    return format_interval(start.time(), end.time(), _time_skeleton(language), locale=babel_locale(language))
+        text = format_interval(start, end, "yMMMdjm", locale=babel_locale(language))
+    else:
+        text = format_interval(start.time(), end.time(), _time_skeleton(language), locale=babel_locale(language))
+    return in_native_digits(text, language)
 
 
 def format_moment(utc_naive, tz, language=None):
@@ -147,4 +169,4 @@ def _format_moment(utc_naive, tz, language):
         .replace("{1}", locale.date_formats["medium"].pattern)
         .replace("{0}", locale.time_formats["short"].pattern)
     )
-    return format_datetime(_local(utc_naive, tz), pattern, locale=locale)
+    return in_native_digits(format_datetime(_local(utc_naive, tz), pattern, locale=locale), language)

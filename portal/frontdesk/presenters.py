@@ -10,7 +10,7 @@ from babel.lists import format_list
 from flask import url_for
 from flask_babel import gettext as _, ngettext
 
-from ..i18n import babel_locale, current_language, format_day, format_time_range, language_name
+from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits, language_name
 from ..messages import STATUS_NAMES
 from ..models import Attendance, NeedKind, RegistrationStatus
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN
@@ -25,7 +25,8 @@ def local_time(utc_naive, tz, language=None):
     if utc_naive is None:
         return ""
     local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
-    return format_time(local, "short", locale=babel_locale(language or current_language()))
+    language = language or current_language()
+    return in_native_digits(format_time(local, "short", locale=babel_locale(language)), language)
 
 
 def party_text(adults, children, language=None):

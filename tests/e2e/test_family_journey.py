@@ -259,6 +259,54 @@ def test_arabic_family_registers_on_a_right_to_left_page(app, db, make_event, ph
     assert [(need.kind, need.detail) for need in stored.needs] == [("interpreter", "ar")]
 
 
+@pytest.mark.browser
+def test_dari_family_registers_on_a_right_to_left_page(app, db, make_event, phone):
+    event = make_event(capacity=20, interpreter_languages="es fa-AF")  # written in English and Spanish only
+    event_id = event.id
+    page = phone
+
+    page.goto("/?lang=fa-AF")
+    html = page.locator("html")
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "fa-AF")
+    expect(page.locator(".languages a[hreflang='fa-AF']")).to_have_attribute("aria-current", "true")
+    check_page(page)
+
+    page.locator(f".cards a[href='/events/{event_id}']").click()
+    expect(page).to_have_url(re.compile(rf"/events/{event_id}$"))
+    expect(html).to_have_attribute("lang", "fa-AF")  # remembered from the first page
+    expect(page.locator("h1")).to_have_attribute("lang", "en")
+    expect(page.locator(".fallback-note")).to_be_visible()
+    check_page(page)
+
+    page.locator(f"a.button[href='/events/{event_id}/register']").click()
+    expect(page.locator("#language")).to_have_value("fa-AF")
+    expect(page.locator("#interpreter_language")).to_have_value("fa-AF")
+    expect(page.locator("#interpreter_language option[value='fa-AF']")).to_have_text(
+        lazy_text(app, "fa-AF", lambda: language_name("fa-AF")))  # "دری", not "Persian (Afghanistan)"
+    assert_mirrored(page)
+    check_page(page)
+
+    # Counts typed with Persian digits, as a Dari keyboard gives them.
+    fill_family(page, "مریم احمدی", phone="612 555 0166", adults="۲", children="۱", grades=["3"])
+    submit(page)
+    token = manage_token(page)
+    expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", "fa-AF")
+    expect(page.locator(".status")).to_have_class(re.compile(r"\bstatus-confirmed\b"))
+    expect(page.locator(".status")).to_contain_text(catalog_text(
+        app, "fa-AF", "You are registered. We look forward to seeing you!"))
+    expect(page.locator(".checkin .code")).to_have_text(CHECKIN_CODE)
+    expect(page.locator("ul.supports li")).to_have_count(1)  # the Dari interpreter
+    expect(page.locator("ul.supports li")).to_contain_text(lazy_text(app, "fa-AF", lambda: language_name("fa-AF")))
+    assert_mirrored(page)
+    check_page(page)
+
+    stored = stored_registration(db, token)
+    assert (stored.language, stored.adults, stored.children) == ("fa-AF", 2, 1)
+    assert [(need.kind, need.detail) for need in stored.needs] == [("interpreter", "fa-AF")]
+
+
 def assert_mirrored(page):
     """The page reads right to left: text starts at the right edge, and the
     language switcher runs from right to left."""

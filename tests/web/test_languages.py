@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.config import INTERPRETER_LANGUAGES, LANGUAGES, RTL_LANGUAGES
-from portal.i18n import format_day, language_name
+from portal.i18n import format_day, format_moment, format_time_range, language_name
 from portal.models import OutboxMessage
 from portal.notifications.render import render
 from portal.services import registration as registration_service
-from tests.web.helpers import text_of
+from tests.web.helpers import text_of, translated
 
 FIFTEEN = ["en", "es", "zh", "vi", "ar", "so", "ht", "pt", "ru", "ko", "fr", "uk", "fa-AF", "fil", "sw"]
 
@@ -68,11 +68,18 @@ def test_languages_are_named_in_the_page_language(app, code, page_language, name
         assert language_name(code, page_language) == name
 
 
-def test_a_dari_page_shows_dates_from_the_dari_locale(app, event):
+def test_dari_dates_and_times_are_written_in_persian_script_and_digits(app, event):
+    tz = event.school.tz
     with app.test_request_context():
-        day = format_day(event.starts_at, event.school.tz, "fa-AF")
-    assert day != format_day(event.starts_at, event.school.tz, "en")
-    assert any(ch in day for ch in "شنبه")  # a weekday written in Persian script
+        day = format_day(event.starts_at, tz, "fa-AF")
+        times = format_time_range(event.starts_at, event.ends_at, tz, "fa-AF")
+        moment = format_moment(event.starts_at, tz, "fa-AF")
+        arabic = format_day(event.starts_at, tz, "ar")
+    for text in (day, times, moment):
+        assert not any(ch in "0123456789" for ch in text), text
+        assert any(ch in "۰۱۲۳۴۵۶۷۸۹" for ch in text), text
+    assert any(ch in day for ch in "شنبه")  # a weekday in Persian script
+    assert any(ch in "0123456789" for ch in arabic)  # Arabic keeps the digits its locale writes
 
 
 def test_a_dari_family_is_written_to_in_dari_right_to_left(app, db, event, family, now):
@@ -83,3 +90,24 @@ def test_a_dari_family_is_written_to_in_dari_right_to_left(app, db, event, famil
     with app.test_request_context():
         rendered = render(message)
     assert '<html lang="fa-AF" dir="rtl">' in rendered.html
+
+
+NEW_LANGUAGES = ["fr", "uk", "fa-AF", "fil", "sw"]
+
+
+@pytest.mark.parametrize("language", NEW_LANGUAGES)
+def test_every_family_page_speaks_each_new_language(app, client, db, event, family, now, language):
+    token = registration_service.register(event.id, family(language=language, children=1), now).token
+    db.session.commit()
+    direction = "rtl" if language == "fa-AF" else "ltr"
+    pages = ["/", f"/events/{event.id}", f"/events/{event.id}/register", f"/events/{event.id}/decline",
+             f"/r/{token}", f"/r/{token}/edit", f"/r/{token}/cancel"]
+    for url in pages:
+        response = client.get(f"{url}?lang={language}")
+        html = text_of(response)
+        assert response.status_code == 200, url
+        assert f'<html lang="{language}" dir="{direction}">' in html, url
+        assert translated(app, language, "Skip to main content") in html, url
+        assert translated(app, language, "Skip to main content") != translated(app, "en", "Skip to main content")
+    # the family's own page opens in the language they registered in
+    assert f'<html lang="{language}"' in text_of(client.get(f"/r/{token}", headers={"Accept-Language": "en"}))
