@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from portal.config import INTERPRETER_LANGUAGES, LANGUAGES, RTL_LANGUAGES
 from portal.i18n import format_day, format_moment, format_time_range, language_name
-from portal.models import OutboxMessage
+from portal.models import Event, OutboxMessage
 from portal.notifications.render import render
 from portal.services import registration as registration_service
-from tests.web.helpers import text_of, translated
+from tests.web.helpers import form_post, text_of, translated
+from tests.web.test_organizer import make_staff, new_event_data, post, sign_in
 
 FIFTEEN = ["en", "es", "zh", "vi", "ar", "so", "ht", "pt", "ru", "ko", "fr", "uk", "fa-AF", "fil", "sw"]
 
@@ -111,3 +112,22 @@ def test_every_family_page_speaks_each_new_language(app, client, db, event, fami
         assert translated(app, language, "Skip to main content") != translated(app, "en", "Skip to main content")
     # the family's own page opens in the language they registered in
     assert f'<html lang="{language}"' in text_of(client.get(f"/r/{token}", headers={"Accept-Language": "en"}))
+
+
+def test_an_organizer_writes_an_event_in_dari_and_offers_a_dari_interpreter(app, client, db, school):
+    organizer = make_staff(school, "olivia@lincoln.example")
+    db.session.commit()
+    staff = sign_in(app, organizer.email)
+    form = text_of(staff.get("/staff/events/new"))
+    assert 'name="title_fa-AF"' in form and 'lang="fa-AF"' in form
+    data = new_event_data(interpreter_languages=["fa-AF", "uk"], **{
+        "title_fa-AF": "صبحانهٔ خانوادگی کودکستان", "description_fa-AF": "چای، کتاب و یک سرود."})
+    response = form_post(staff, "/staff/events/new", data)
+    assert response.status_code == 302, text_of(response)
+    event = db.session.execute(select(Event)).scalars().one()
+    assert {text.language for text in event.texts} == {"en", "es", "fa-AF"}
+    assert set(event.interpreter_language_list) == {"uk", "fa-AF"}
+    assert post(staff, f"/staff/events/{event.id}/status", {"action": "publish"}).status_code == 302
+    page = text_of(client.get(f"/events/{event.id}?lang=fa-AF"))
+    assert "صبحانهٔ خانوادگی کودکستان" in page and "fallback-note" not in page
+    assert "دری" in page and "اوکراینی" in page  # the interpreters, named in Dari
