@@ -41,7 +41,9 @@ def browser_language():
     """The shipped language the browser's Accept-Language prefers, in its
     order, a region falling back to its language ("fr-CA" -> "fr", "prs-AF"
     -> "fa-AF")."""
-    for tag, _quality in request.accept_languages:  # best first
+    for tag, quality in request.accept_languages:  # best first
+        if quality <= 0:  # "not this one"
+            continue
         language = shipped_language(tag) or shipped_language(tag.replace("_", "-").split("-")[0])
         if language:
             return language
@@ -51,23 +53,22 @@ def browser_language():
 def requested_language():
     """The language the visitor asked for (?lang=, then the cookie, then
     Accept-Language), or None when they did not say."""
-    return _first_shipped(request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])) \
-        or browser_language()
+    return _asked_for() or browser_language()
 
 
-def _first_shipped(*candidates):
-    return next(filter(None, map(shipped_language, candidates)), None)
+def _asked_for():
+    """?lang=, then the cookie."""
+    return (shipped_language(request.args.get("lang"))
+            or shipped_language(request.cookies.get(current_app.config["LANGUAGE_COOKIE"])))
 
 
 def select_locale():
     """?lang=, then the cookie, then (on a family's own registration) the
     language they chose, then Accept-Language, then the school's default."""
-    language = _first_shipped(request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
-                              g.get("preferred_language")) or browser_language()
-    if not language:
-        school = g.get("school")
-        language = shipped_language(school.default_language if school is not None else None) \
-            or current_app.config["BABEL_DEFAULT_LOCALE"]
+    school = g.get("school")
+    language = (_asked_for() or shipped_language(g.get("preferred_language")) or browser_language()
+                or shipped_language(school.default_language if school is not None else None)
+                or current_app.config["BABEL_DEFAULT_LOCALE"])
     return babel_locale(language)
 
 

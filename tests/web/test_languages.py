@@ -52,7 +52,7 @@ def test_an_unknown_language_in_the_query_is_ignored(client, event):
 @pytest.mark.parametrize("header, language", [
     ("fa-AF", "fa-AF"), ("prs", "fa-AF"), ("prs-AF,en;q=0.5", "fa-AF"), ("fa-IR,fa;q=0.9", "fa-AF"),
     ("fil-PH", "fil"), ("tl", "fil"), ("uk-UA,uk;q=0.9,en;q=0.8", "uk"), ("sw-KE", "sw"), ("fr-CA,fr;q=0.9", "fr"),
-    ("de-DE,uk;q=0.5", "uk"), ("ko-KR", "ko"),
+    ("de-DE,uk;q=0.5", "uk"), ("ko-KR", "ko"), ("uk;q=0,fr;q=0.5", "fr"),
 ])
 def test_the_browser_language_picks_a_shipped_one_by_code_region_or_other_name(client, event,
                                                                               header, language):
