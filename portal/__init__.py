@@ -114,6 +114,7 @@ def _install_page_helpers(app):
     app.add_template_global(format_names)
     app.add_template_global(lang_attributes, "lang_attrs")
     app.add_template_filter(html_lang, "html_lang")
+    app.add_template_global(text_direction)
     app.add_template_global(need_sentences)
     app.add_template_filter(display_phone, "phone")
 
@@ -173,8 +174,10 @@ def _install_language_cookie(app):
 
     @app.after_request
     def remember_language(response):
-        requested = request.args.get("lang")
-        if requested in app.config["PORTAL_LANGUAGES"] and not is_staff_page():
+        from .i18n import shipped_language
+
+        requested = shipped_language(request.args.get("lang"))
+        if requested and not is_staff_page():
             response.set_cookie(
                 app.config["LANGUAGE_COOKIE"], requested, max_age=365 * 24 * 3600,
                 samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,

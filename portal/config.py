@@ -17,16 +17,19 @@ LANGUAGES = {
     "pt": "Português",
     "ru": "Русский",
     "ko": "한국어",
+    "fr": "Français",
+    "uk": "Українська",
+    "fa-AF": "دری",
+    "fil": "Tagalog",
+    "sw": "Kiswahili",
 }
-RTL_LANGUAGES = {"ar"}
+RTL_LANGUAGES = {"ar", "fa-AF"}
 # `lang` attribute values where the code alone is not precise enough.
 HTML_LANGUAGE_TAGS = {"zh": "zh-Hans"}
 
 # Languages a school may offer interpreters for: the shipped ones and other
 # languages common in US school districts.
-INTERPRETER_LANGUAGES = list(LANGUAGES) + [
-    "fr", "tl", "uk", "fa", "ps", "ne", "am", "sw", "my", "hi", "ur", "bn", "pa", "ja",
-]
+INTERPRETER_LANGUAGES = list(LANGUAGES) + ["fa", "ps", "ne", "am", "my", "hi", "ur", "bn", "pa", "ja"]
 
 
 def _database_url():

@@ -38,7 +38,7 @@ EVENTS = [
          }),
     dict(key="orientation", days=10, start=time(10, 0), end=time(11, 30), capacity=30, grades=ALL,
          location="Library, Lincoln Elementary, 1200 Maple Ave",
-         childcare=15, interpreters="es vi ar so", transport=True,
+         childcare=15, interpreters="es vi ar so fa-AF uk", transport=True,
          texts={
              "en": ("New family orientation: session 1",
                     "Welcome to Lincoln! Meet the staff, learn how the school day works, and ask anything. First of four Saturday sessions."),
@@ -46,6 +46,12 @@ EVENTS = [
                     "¡Bienvenidos a Lincoln! Conozca al personal, aprenda cómo funciona el día escolar y pregunte lo que quiera."),
              "zh": ("新家庭入学介绍：第一节",
                     "欢迎来到林肯小学！认识老师和职员，了解学校的一天，欢迎提出任何问题。"),
+             "fa-AF": ("آشنایی خانواده‌های جدید با مکتب: جلسهٔ ۱",
+                       "به مکتب لینکن خوش آمدید! با کارمندان آشنا شوید، ببینید روز مکتب چطور می‌گذرد و هر سوالی "
+                       "دارید بپرسید. اولین جلسه از چهار جلسهٔ روزهای شنبه."),
+             "uk": ("Знайомство для нових родин: зустріч 1",
+                    "Ласкаво просимо до школи Лінкольна! Познайомтеся з працівниками, дізнайтеся, як минає шкільний "
+                    "день, і ставте будь-які запитання. Перша з чотирьох суботніх зустрічей."),
          }),
     dict(key="literacy", days=4, start=time(17, 30), end=time(18, 30), capacity=12, grades=["PK", "K", "1", "2"],
          location="Room 14, Lincoln Elementary, 1200 Maple Ave",
@@ -162,6 +168,13 @@ FAMILIES = {
                       grades=["K", "2"], interpreter_language="vi"),
         FamilyDetails(name="Sam Carter", language="en", adults=2, children=1, email="sam.carter@example.org",
                       grades=["K"], accessibility="Wheelchair space, please"),
+    ],
+    "orientation": [
+        FamilyDetails(name="Zarghona Ahmadi", language="fa-AF", adults=2, children=3, phone="+16125550163",
+                      grades=["2", "4"], childcare_children=1, childcare_ages=[2], transportation_seats=5,
+                      interpreter_language="fa-AF"),
+        FamilyDetails(name="Олена Коваленко", language="uk", adults=1, children=1,
+                      email="olena.kovalenko@example.org", grades=["5"], interpreter_language="uk"),
     ],
     "fafsa": [
         FamilyDetails(name="김민준", language="ko", adults=2, children=1, email="minjun.kim@example.org",

@@ -18,14 +18,52 @@ def shipped_languages():
     return current_app.config["PORTAL_LANGUAGES"]
 
 
+# Other codes that browsers and people use for a shipped language: Dari is
+# also "prs", and a Persian reader from Iran ("fa", "fa-IR") reads Dari;
+# Tagalog is also "tl".
+LANGUAGE_ALIASES = {"prs": "fa-AF", "fa": "fa-AF", "tl": "fil"}
+
+
+def babel_code(language):
+    """Babel's name for a language code: pages, cookies and the database
+    write "fa-AF" (BCP 47), Babel and the catalogs' folders "fa_AF"."""
+    return language.replace("-", "_")
+
+
+def shipped_language(code):
+    """The shipped language a code asks for, whatever its case or separator
+    ("fa_af", "prs", "tl"), or None."""
+    languages = shipped_languages()
+    if not code or code in languages:
+        return code or None
+    wanted = code.replace("_", "-").lower()
+    wanted = LANGUAGE_ALIASES.get(wanted, wanted).lower()
+    return next((language for language in languages if language.lower() == wanted), None)
+
+
+def browser_language():
+    """The shipped language the browser's Accept-Language prefers, in its
+    order, a region falling back to its language ("fr-CA" -> "fr", "prs-AF"
+    -> "fa-AF")."""
+    for tag, quality in request.accept_languages:  # best first
+        if quality <= 0:  # "not this one"
+            continue
+        language = shipped_language(tag) or shipped_language(tag.replace("_", "-").split("-")[0])
+        if language:
+            return language
+    return None
+
+
 def requested_language():
     """The language the visitor asked for (?lang=, then the cookie, then
     Accept-Language), or None when they did not say."""
-    languages = shipped_languages()
-    for candidate in (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"])):
-        if candidate in languages:
-            return candidate
-    return request.accept_languages.best_match(list(languages))
+    return _asked_for() or browser_language()
+
+
+def _asked_for():
+    """?lang=, then the cookie."""
+    return (shipped_language(request.args.get("lang"))
+            or shipped_language(request.cookies.get(current_app.config["LANGUAGE_COOKIE"])))
 
 
 # Staff pages are read on shared computers where a family may have chosen
@@ -42,22 +80,15 @@ def select_locale():
     registration) the language they chose. Staff pages: ?lang=, then the
     staff member's own setting. Then Accept-Language, then the school's
     default."""
-    languages = shipped_languages()
     if is_staff_page():
-        candidates = (request.args.get("lang"), _staff_language())
+        asked = shipped_language(request.args.get("lang")) or shipped_language(_staff_language())
     else:
-        candidates = (request.args.get("lang"), request.cookies.get(current_app.config["LANGUAGE_COOKIE"]),
-                      g.get("preferred_language"))
-    for candidate in candidates:
-        if candidate in languages:
-            return candidate
-    best = request.accept_languages.best_match(list(languages))
-    if best:
-        return best
+        asked = _asked_for() or shipped_language(g.get("preferred_language"))
     school = g.get("school")
-    if school is not None and school.default_language in languages:
-        return school.default_language
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    language = (asked or browser_language()
+                or shipped_language(school.default_language if school is not None else None)
+                or current_app.config["BABEL_DEFAULT_LOCALE"])
+    return babel_code(language)
 
 
 def _staff_language():
@@ -67,7 +98,8 @@ def _staff_language():
 
 
 def current_language():
-    return str(get_locale())
+    """The page's language code, as pages and the database write it ("fa-AF")."""
+    return str(get_locale()).replace("_", "-")
 
 
 def text_direction(language=None):
@@ -114,14 +146,41 @@ def language_name(code, in_language=None):
     return _language_name(code, in_language or current_language())
 
 
+NAME_CODES = {"fil": "tl"}
+
+
 # Babel builds each name, date and time from the locale's data on every
 # call; a page lists dozens of events, so the results are remembered.
 @lru_cache(maxsize=4096)
 def _language_name(code, in_language):
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(babel_locale(in_language)) or code
+        locale = babel_locale(in_language)
+        # CLDR names some languages apart from their locale ("fa_AF" is Dari,
+        # not "Persian (Afghanistan)"); Filipino is known in US schools as Tagalog.
+        name_code = NAME_CODES.get(code, babel_code(code))
+        return locale.languages.get(name_code) or Locale.parse(babel_code(code)).get_display_name(locale) or code
     except (ValueError, LookupError):
         return code
+
+
+# The zero of each numbering system a shipped locale may default to (CLDR);
+# the other nine digits follow it in Unicode.
+DIGIT_ZEROS = {"arab": "\u0660", "arabext": "\u06f0"}
+
+
+@lru_cache(maxsize=64)
+def _digit_table(language):
+    """0-9 in the digits the language writes by default (Dari: ۰-۹), or None
+    where that is 0-9. Babel writes dates with 0-9 whatever the locale."""
+    zero = DIGIT_ZEROS.get(Locale.parse(babel_locale(language)).default_numbering_system)
+    if zero is None:
+        return None
+    return str.maketrans("0123456789", "".join(chr(ord(zero) + n) for n in range(10)))
+
+
+def in_native_digits(text, language):
+    table = _digit_table(language)
+    return text.translate(table) if table else text
 
 
 def _local(utc_naive, tz):
@@ -139,7 +198,7 @@ def format_day(utc_naive, tz, language=None):
 
 @lru_cache(maxsize=8192)
 def _format_day(utc_naive, tz, language):
-    return format_date(_local(utc_naive, tz), "full", locale=babel_locale(language))
+    return in_native_digits(format_date(_local(utc_naive, tz), "full", locale=babel_locale(language)), language)
 
 
 def format_time_range(start_utc, end_utc, tz, language=None):
@@ -150,8 +209,10 @@ def format_time_range(start_utc, end_utc, tz, language=None):
 def _format_time_range(start_utc, end_utc, tz, language):
     start, end = _local(start_utc, tz), _local(end_utc, tz)
     if start.date() != end.date():
-        return format_interval(start, end, "yMMMMdjm", locale=babel_locale(language))
-    return format_interval(start.time(), end.time(), _time_skeleton(language), locale=babel_locale(language))
+        text = format_interval(start, end, "yMMMMdjm", locale=babel_locale(language))
+    else:
+        text = format_interval(start.time(), end.time(), _time_skeleton(language), locale=babel_locale(language))
+    return in_native_digits(text, language)
 
 
 def format_moment(utc_naive, tz, language=None, with_year=True):
@@ -173,4 +234,4 @@ def _format_moment(utc_naive, tz, language, with_year=True):
         .replace("{1}", date_pattern)
         .replace("{0}", locale.time_formats["short"].pattern)
     )
-    return format_datetime(_local(utc_naive, tz), pattern, locale=locale)
+    return in_native_digits(format_datetime(_local(utc_naive, tz), pattern, locale=locale), language)

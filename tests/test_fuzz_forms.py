@@ -44,6 +44,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, Radi
     SelectMultipleField
 
 from portal.auth.forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
+from portal.config import LANGUAGES
 from portal.extensions import db as _db
 from portal.forms import ClockField, DayField, EmailAddressField, PhoneField
 from portal.frontdesk.forms import ArrivedForm, ClientKeyForm, WalkInForm
@@ -429,7 +430,7 @@ def written_languages(draw, codes, subject, body, subject_strategy, body_strateg
     return overrides
 
 
-LANGUAGE_CODES = ["en", "es", "zh", "vi", "ar", "so", "ht", "pt", "ru", "ko"]
+LANGUAGE_CODES = list(LANGUAGES)
 TITLES = NAMES | st.sampled_from(["Math games night", "Noche de juegos", "家长会", "Café de padres",
                                   "<b>Family</b> breakfast", "Ngozi Ọ̀kọ́'s class", "📚 Reading night"])
 
@@ -461,7 +462,7 @@ def plausible_campaign(draw):
 
 
 CSRF = st.sampled_from(["valid"] * 10 + ["wrong", "missing", "garbage"])
-LANGS = st.sampled_from([None, None, None, "es", "ar", "zh", "vi", "so", "ht", "pt", "ru", "ko", "en", "xx"])
+LANGS = st.sampled_from([None, None, None, *LANGUAGES, "fa_af", "xx"])
 
 
 @st.composite

@@ -1,5 +1,6 @@
 """Every shipped language is complete: no empty or fuzzy entry, the same
 placeholders as the English text, and every string in the code extracted."""
+import gettext
 import re
 from gettext import c2py
 import subprocess
@@ -11,6 +12,7 @@ from babel.messages.catalog import Message
 from babel.messages.pofile import read_po
 
 from portal.config import LANGUAGES
+from portal.i18n import babel_code
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
@@ -21,8 +23,8 @@ NUMBER_IN_THE_WORD = {"ar": {0, 1, 2}}
 
 
 def catalog(language):
-    with open(ROOT / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as po:
-        return read_po(po, locale=language)
+    with open(ROOT / "translations" / babel_code(language) / "LC_MESSAGES" / "messages.po", "rb") as po:
+        return read_po(po, locale=babel_code(language))
 
 
 def entries(language):
@@ -126,3 +128,28 @@ def test_button_names_contain_the_button_text(language):
     cat = catalog(language)
     for visible, accessible in LABEL_IN_NAME:
         assert cat.get(visible).string.lower() in cat.get(accessible).string.lower(), (visible, language)
+
+
+def test_every_catalog_is_a_shipped_language_and_every_shipped_language_has_one():
+    folders = {po.parent.parent.name for po in ROOT.glob("translations/*/LC_MESSAGES/messages.po")}
+    assert folders == {babel_code(code) for code in TRANSLATED}
+
+
+# Which plural form each count takes, as CLDR and gettext count them:
+# Persian nouns do not change after a number; Filipino's "one" covers 1, 2, 3
+# and every number not ending in 4, 6 or 9; French counts 0 as one.
+PLURAL_FORM_OF = {
+    "fr": {0: 0, 1: 0, 2: 1, 10: 1},
+    "uk": {1: 0, 2: 1, 4: 1, 5: 2, 11: 2, 12: 2, 21: 0, 22: 1, 25: 2},
+    "fa-AF": {0: 0, 1: 0, 2: 0, 7: 0},
+    "fil": {1: 0, 2: 0, 3: 0, 4: 1, 5: 0, 6: 1, 9: 1, 10: 0, 14: 1},
+    "sw": {0: 1, 1: 0, 2: 1},
+}
+
+
+@pytest.mark.parametrize("language", PLURAL_FORM_OF)
+def test_plural_forms_header_picks_the_language_s_form_for_each_count(language):
+    cat = catalog(language)
+    form_of = gettext.c2py(cat.plural_expr)
+    assert {n: form_of(n) for n in PLURAL_FORM_OF[language]} == PLURAL_FORM_OF[language]
+    assert cat.num_plurals == max(PLURAL_FORM_OF[language].values()) + 1

@@ -10,7 +10,7 @@ from babel.lists import format_list
 from flask import url_for
 from flask_babel import gettext as _, ngettext
 
-from ..i18n import current_language, format_day, format_time_range, language_name
+from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits, language_name
 from ..messages import STATUS_NAMES
 from ..models import Attendance, NeedKind, RegistrationStatus
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN
@@ -25,7 +25,8 @@ def local_time(utc_naive, tz, language=None):
     if utc_naive is None:
         return ""
     local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
-    return format_time(local, "short", locale=language or current_language())
+    language = language or current_language()
+    return in_native_digits(format_time(local, "short", locale=babel_locale(language)), language)
 
 
 def party_text(adults, children, language=None):
@@ -35,7 +36,7 @@ def party_text(adults, children, language=None):
         parts.append(ngettext("%(num)d adult", "%(num)d adults", adults))
     if children:
         parts.append(ngettext("%(num)d child", "%(num)d children", children))
-    return format_list(parts, style="standard", locale=language or current_language())
+    return format_list(parts, style="standard", locale=babel_locale(language or current_language()))
 
 
 def event_title(event, language=None):
@@ -268,7 +269,8 @@ def script_strings(event):
         children=[ngettext("%(num)d child", "%(num)d children", n) for n in range(0, MAX_CHILDREN + 1)],
         childcare=[""] + [ngettext("Childcare room: %(num)d child", "Childcare room: %(num)d children", n)
                           for n in range(1, MAX_CHILDREN + 1)],
-        party_pattern=format_list(["%(adults)s", "%(children)s"], style="standard", locale=current_language()),
+        party_pattern=format_list(["%(adults)s", "%(children)s"], style="standard",
+                                  locale=babel_locale(current_language())),
         interpreters=interpreters,
         accessibility=_("Help to take part: %(detail)s"),
         language=current_language(),

@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from ..i18n import format_day, format_moment, format_time_range, lang_attributes, text_direction
+from ..i18n import babel_code, format_day, format_moment, format_time_range, lang_attributes, text_direction
 from ..models import MessageKind
 from ..calendar import registration_calendar
 from ..presenters import need_sentences
@@ -92,7 +92,7 @@ def render(message):
     event = registration.event
     school = event.school
     tz = school.tz
-    with force_locale(message.language):
+    with force_locale(babel_code(message.language)):
         text, _fallback = event.text_for(message.language)
         title = text.title if text else ""
         title_language = text.language if text else message.language

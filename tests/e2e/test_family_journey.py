@@ -12,7 +12,7 @@ import pytest
 from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy import select
 
-from portal.i18n import language_name
+from portal.i18n import babel_code, language_name
 from portal.models import Decline, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, hash_token
@@ -33,7 +33,7 @@ def catalog_text(app, page_language, message, plural=None, num=None, /, **params
     """`message` as the server renders it in `page_language`, or None while the
     catalog has no translation for it (then assert on structure instead)."""
     def render(code):
-        with app.test_request_context(), force_locale(code):
+        with app.test_request_context(), force_locale(babel_code(code)):
             if plural is not None:
                 return ngettext(message, plural, num, **params)
             return gettext(message, **params)
@@ -44,7 +44,7 @@ def catalog_text(app, page_language, message, plural=None, num=None, /, **params
 
 def lazy_text(app, language, render):
     """A text built by app code (such as a language's name) in `language`."""
-    with app.test_request_context(), force_locale(language):
+    with app.test_request_context(), force_locale(babel_code(language)):
         return str(render())
 
 
@@ -213,50 +213,63 @@ def test_spanish_mother_registers_changes_and_cancels_on_her_phone(app, db, make
     assert stored_registration(db, token).status == RegistrationStatus.CANCELLED
 
 
+# The right-to-left languages, each with a family's name and its counts as
+# that language's keyboard types them (Arabic-Indic and Persian digits).
+RIGHT_TO_LEFT_FAMILIES = [
+    ("ar", "فاطمة الزهراء", "٢", "١"),
+    ("fa-AF", "مریم احمدی", "۲", "۱"),
+]
+
+
 @pytest.mark.browser
-def test_arabic_family_registers_on_a_right_to_left_page(app, db, make_event, phone):
-    event = make_event(capacity=20)  # written in English and Spanish only
+@pytest.mark.parametrize("language, name, adults, children", RIGHT_TO_LEFT_FAMILIES)
+def test_family_registers_on_a_right_to_left_page(app, db, make_event, phone, language, name, adults, children):
+    event = make_event(capacity=20, interpreter_languages=f"es {language}")  # written in English and Spanish only
     event_id = event.id
     page = phone
+    own_name = lazy_text(app, language, lambda: language_name(language))  # "دری", not "Persian (Afghanistan)"
 
-    page.goto("/?lang=ar")
+    page.goto(f"/?lang={language}")
     html = page.locator("html")
     expect(html).to_have_attribute("dir", "rtl")
-    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("lang", language)
+    expect(page.locator(f".languages a[hreflang='{language}']")).to_have_attribute("aria-current", "true")
     check_page(page)
 
-    # No Arabic text for this event: the English one, marked as English.
+    # No text in this language for this event: the English one, marked as English.
     page.locator(f".cards a[href='/events/{event_id}']").click()
     expect(page).to_have_url(re.compile(rf"/events/{event_id}$"))
     expect(html).to_have_attribute("dir", "rtl")
+    expect(html).to_have_attribute("lang", language)  # remembered from the first page
     expect(page.locator("h1")).to_have_attribute("lang", "en")
     expect(page.locator(".fallback-note")).to_be_visible()
     check_page(page)
 
     page.locator(f"a.button[href='/events/{event_id}/register']").click()
-    expect(page.locator("#language")).to_have_value("ar")
-    expect(page.locator("#interpreter_language")).to_have_value("ar")
+    expect(page.locator("#language")).to_have_value(language)
+    expect(page.locator("#interpreter_language")).to_have_value(language)
+    expect(page.locator(f"#interpreter_language option[value='{language}']")).to_have_text(own_name)
     assert_mirrored(page)
     check_page(page)
 
-    # Counts typed with Arabic-Indic digits, as an Arabic keyboard gives them.
-    fill_family(page, "فاطمة الزهراء", phone="612 555 0177", adults="٢", children="١", grades=["3"])
+    fill_family(page, name, phone="612 555 0177", adults=adults, children=children, grades=["3"])
     submit(page)
     token = manage_token(page)
     expect(html).to_have_attribute("dir", "rtl")
-    expect(html).to_have_attribute("lang", "ar")
+    expect(html).to_have_attribute("lang", language)
     expect(page.locator(".status")).to_have_class(re.compile(r"\bstatus-confirmed\b"))
     expect_text_if_translated(page.locator(".status"), catalog_text(
-        app, "ar", "You are registered. We look forward to seeing you!"))
+        app, language, "You are registered. We look forward to seeing you!"))
     expect(page.locator(".checkin .code")).to_have_text(CHECKIN_CODE)
     expect(page.locator("dl.details dd span[dir=ltr]")).to_have_text(re.compile(r"612\D*555\D*0177"))
-    expect(page.locator("ul.supports li")).to_have_count(1)  # the Arabic interpreter
+    expect(page.locator("ul.supports li")).to_have_count(1)  # the interpreter in their language
+    expect(page.locator("ul.supports li")).to_contain_text(own_name)
     assert_mirrored(page)
     check_page(page)
 
     stored = stored_registration(db, token)
-    assert (stored.language, stored.adults, stored.children) == ("ar", 2, 1)
-    assert [(need.kind, need.detail) for need in stored.needs] == [("interpreter", "ar")]
+    assert (stored.language, stored.adults, stored.children) == (language, 2, 1)
+    assert [(need.kind, need.detail) for need in stored.needs] == [("interpreter", language)]
 
 
 def assert_mirrored(page):

@@ -4,6 +4,9 @@ are never split) or UCS-2 (70 alone, 67 per part, in UTF-16 units, a
 surrogate pair never split)."""
 import pytest
 
+from portal.models import OutboxMessage
+from portal.notifications.render import SMS, render
+from portal.services import registration as registration_service
 from portal.notifications.sms import GSM7_EXTENDED, is_gsm7, segments
 
 EXTENSION = sorted(GSM7_EXTENDED - {"\f"})
@@ -81,6 +84,8 @@ def test_a_long_text_of_extension_characters_fills_parts_of_76():
     ("ar", "مدرسة لينكولن الابتدائية: تم تسجيل عائلتك في أمسية ألعاب الرياضيات. "),
     ("zh", "林肯小学：您的家庭已报名参加数学游戏之夜。请带上您的孩子。"),
     ("ko", "링컨 초등학교: 가족이 수학 게임의 밤에 등록되었습니다. "),
+    ("uk", "Початкова школа Лінкольна: ви записані на вечір математичних ігор. "),
+    ("fa-AF", "مکتب ابتدائیه لینکن: ثبت نام شما در شب بازی‌های ریاضی انجام شد. "),
 ])
 def test_non_latin_text_switches_to_ucs2(language, sample):
     assert not is_gsm7(sample)
@@ -202,3 +207,46 @@ def test_english_somali_and_creole_texts_stay_in_the_gsm7_alphabet(demo_texts):
     """One accent outside GSM-7 would turn a 160-character message into 70-character parts."""
     assert [(language, kind, text) for language, kind, text, _usual in demo_texts
             if language in ("en", "so", "ht") and not is_gsm7(text)] == []
+
+
+@pytest.mark.parametrize("language, sample", [
+    ("fr", "Lincoln Elementary : votre famille est inscrite à la soirée de jeux. Code d'entrée K7M2QX. "),
+    ("fil", "Lincoln Elementary: rehistrado kayo sa gabi ng math games. Code: K7M2QX. "),
+    ("sw", "Lincoln Elementary: umesajiliwa kwa usiku wa michezo ya hesabu. Msimbo K7M2QX. "),
+])
+def test_french_tagalog_and_swahili_texts_stay_gsm7(language, sample):
+    text = (sample * 3)[:160]
+    assert is_gsm7(text)
+    assert segments(text) == [text]
+
+
+# Every text message in the newer languages, for the demo's math night
+# (title in English, as the demo writes it only in en/es/ar/so): one or two
+# parts in the GSM alphabet, at most three in UCS-2.
+SEGMENT_BUDGET = {"fr": 2, "fil": 2, "sw": 2, "uk": 3, "fa-AF": 3}
+GSM7_LANGUAGES = {"fr", "fil", "sw"}
+
+
+@pytest.mark.parametrize("language", SEGMENT_BUDGET)
+def test_each_text_message_fits_its_segment_budget(app, db, make_event, family, now, language):
+    event = make_event(texts={"en": ("3rd grade math games night", "")},
+                       location="Gym, Lincoln Elementary, 1200 Maple Ave")
+    result = registration_service.register(event.id, family(language=language, phone="+16125550142"), now)
+    db.session.commit()
+    registration = result.registration
+    assert registration.language == language
+    for kind in SMS:
+        text, english = (sms_in(app, registration, result.token, kind, code) for code in (language, "en"))
+        assert text != english, (kind, text)
+        assert len(segments(text)) <= SEGMENT_BUDGET[language], (kind, text)
+        if language in GSM7_LANGUAGES:
+            assert is_gsm7(text), (kind, text)
+
+
+def sms_in(app, registration, token, kind, language):
+    message = OutboxMessage(registration_id=registration.id, event_id=registration.event_id, kind=kind,
+                            channel="sms", recipient=registration.phone, language=language,
+                            payload={"token": token})
+    message.registration = registration
+    with app.test_request_context():
+        return render(message).sms

@@ -34,7 +34,9 @@ def translated(app, locale, message, **params):
     from flask_babel import force_locale, gettext
     from markupsafe import escape
 
-    with app.test_request_context(), force_locale(locale):
+    from portal.i18n import babel_code
+
+    with app.test_request_context(), force_locale(babel_code(locale)):
         return str(escape(gettext(message, **params)))
 
 
@@ -42,7 +44,9 @@ def translated_plural(app, locale, singular, plural, num):
     from flask_babel import force_locale, ngettext
     from markupsafe import escape
 
-    with app.test_request_context(), force_locale(locale):
+    from portal.i18n import babel_code
+
+    with app.test_request_context(), force_locale(babel_code(locale)):
         return str(escape(ngettext(singular, plural, num)))
 
 
