@@ -3,14 +3,14 @@
 The database itself refuses an impossible number or status, whatever code
 (a script, a console, a future bug) writes it.
 
-Revision ID: 0004_check_constraints
+Revision ID: 0004
 Revises: 0003
 
 """
 from alembic import op
 
 
-revision = '0004_check_constraints'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

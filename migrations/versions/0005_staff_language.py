@@ -1,15 +1,15 @@
 """staff language: the language a staff member reads the staff pages in
 
-Revision ID: 0004_staff_language
-Revises: 0004_check_constraints
+Revision ID: 0005
+Revises: 0004
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_staff_language'
-down_revision = '0004_check_constraints'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """manage links sent again: a table of token hashes per registration
 
-Revision ID: 0004_mail
-Revises: 0004_staff_language
+Revision ID: 0006
+Revises: 0005
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_mail'
-down_revision = '0004_staff_language'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """staff sessions kept on the server, sign-in throttle, an email unique per school
 
-Revision ID: 0004_staff_auth
-Revises: 0004_mail
+Revision ID: 0007
+Revises: 0006
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_staff_auth'
-down_revision = '0004_mail'
+revision = '0007'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

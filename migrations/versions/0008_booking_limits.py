@@ -1,15 +1,15 @@
 """largest party per event, the school's country, a hash of the network a registration came from
 
-Revision ID: 0004_booking_limits
-Revises: 0004_staff_auth
+Revision ID: 0008
+Revises: 0007
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_booking_limits'
-down_revision = '0004_staff_auth'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

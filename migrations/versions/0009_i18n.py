@@ -1,15 +1,15 @@
 """the place written per language; a short SMS sender name per school
 
-Revision ID: 0004_i18n
-Revises: 0004_booking_limits
+Revision ID: 0009
+Revises: 0008
 
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0004_i18n'
-down_revision = '0004_booking_limits'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
