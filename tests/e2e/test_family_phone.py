@@ -249,7 +249,7 @@ def test_event_cards_mark_untranslated_titles_and_closed_events_sink(db, make_ev
     ids = [cards.nth(i).locator("h2 a").get_attribute("href") for i in range(cards.count())]
     assert ids == [f"/events/{english_only.id}", f"/events/{spanish.id}", f"/events/{closed.id}"]
     english_card = cards.nth(0)
-    expect(english_card.locator("h2")).to_have_attribute("lang", "en")
+    expect(english_card.locator("h2 a")).to_have_attribute("lang", "en")
     expect(english_card.locator(".fallback-note")).to_be_visible()
     expect(cards.nth(1).locator(".fallback-note")).to_have_count(0)
     axe_check(page)
