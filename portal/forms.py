@@ -13,7 +13,7 @@ from flask import current_app, g
 from flask_babel import get_locale
 
 from .messages import error_message
-from .services.contact import normalize_email, normalize_phone, phone_country, sms_countries
+from .services.contact import may_text, normalize_email, normalize_phone, sms_countries
 from .text import has_line_break
 
 def choices(pairs):
@@ -175,10 +175,12 @@ def country_names(codes):
 class PhoneField(TextField):
     """A phone number read as a number of the school's country unless it
     starts with a country code, and refused when text messages may not go
-    to its country."""
+    to its country (`country_error`: the words for that, which differ on
+    a form with no email field to turn to)."""
 
-    def __init__(self, label=None, **kwargs):
+    def __init__(self, label=None, country_error="phone_country_not_allowed", **kwargs):
         super().__init__(label, max_length=40, **kwargs)
+        self.country_error = country_error
 
     @property
     def normalized(self):
@@ -191,9 +193,10 @@ class PhoneField(TextField):
         if phone is None:
             self.errors.append(error_message("phone_invalid"))
             return
-        allowed = sms_countries(_school_country(), current_app.config["SMS_ALLOWED_COUNTRIES"])
-        if phone_country(phone) not in allowed:
-            self.errors.append(error_message("phone_country_not_allowed", countries=country_names(allowed)))
+        school_country, allowed_setting = _school_country(), current_app.config["SMS_ALLOWED_COUNTRIES"]
+        if not may_text(phone, school_country, allowed_setting):
+            allowed = sms_countries(school_country, allowed_setting)
+            self.errors.append(error_message(self.country_error, countries=country_names(allowed)))
 
 
 class EmailAddressField(TextField):

@@ -28,6 +28,7 @@ ERROR_MESSAGES = {
     "choice_invalid": _l("Please choose from the list."),
     "phone_invalid": _l("Please check the phone number. Use only digits, like 555 201 3344."),
     "phone_country_not_allowed": _l("We can only send text messages to phones in %(countries)s. Please give us your email address instead, and we will write to you there."),
+    "phone_country_not_allowed_walk_in": _l("We can only send text messages to phones in %(countries)s. Leave the phone empty, or write a local number."),
     "party_larger_than_limit": _l("For this event, each family can bring up to %(max)s people. Please call the school if more of your family would like to come."),
     "max_party_size_out_of_range": _l("Please enter a largest family size between 1 and %(max)s people."),
     "looks_automated": _l("Sorry, we could not take this registration. Please check your answers, wait a moment, and send the form again."),

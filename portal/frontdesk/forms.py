@@ -48,7 +48,7 @@ class WalkInForm(PortalForm):
                      validators=[InputRequired(message=_l("Please enter the family's name."))])
     adults = CountField(_l("Adults"), minimum=1, maximum=MAX_ADULTS, default=1)
     children = CountField(_l("Children"), minimum=0, maximum=MAX_CHILDREN, default=0)
-    phone = PhoneField(_l("Phone number"))
+    phone = PhoneField(_l("Phone number"), country_error="phone_country_not_allowed_walk_in")
     childcare_children = CountField(_l("Children going to childcare"), minimum=0, maximum=MAX_CHILDREN,
                                     default=0)
     interpreter_language = ChoiceField(_l("Interpreter"), default="")

@@ -257,6 +257,11 @@ def script_strings(event):
                                  "Offline: %(num)d check-ins waiting to be sent", n)
                         for n in range(1, WAITING_FORMS + 1)],
         waiting_many=_("Offline. Check-ins waiting to be sent: %(num)s"),
+        unsent_sign_out=[""] + [ngettext(
+            "%(num)d check-in has not been sent yet. If you sign out now, it is lost. Sign out anyway?",
+            "%(num)d check-ins have not been sent yet. If you sign out now, they are lost. Sign out anyway?", n)
+            for n in range(1, WAITING_FORMS + 1)],
+        unsent_sign_out_many=_("Check-ins not sent yet: %(num)s. If you sign out now, they are lost. Sign out anyway?"),
         signed_out=_("You were signed out. Sign in again to send what is waiting; it stays saved on this device."),
         sign_in=_("Sign in again"),
         reload=_("This page is out of date. Reload it to send what is waiting; it stays saved on this device."),

@@ -15,6 +15,7 @@ from ..database import begin_write
 from ..extensions import db
 from ..models import MessageStatus, OutboxMessage, utcnow
 from ..services import notify
+from ..services.contact import may_text
 from .email import EmailError, build_email, email_sender, message_id, sender_address
 from .render import render
 from .sms import SmsError, segments, sms_provider
@@ -90,6 +91,11 @@ def _write(message, config):
 def _deliver(message, config, senders):
     if notify.is_suppressed(message.channel, message.recipient):
         return MessageStatus.SUPPRESSED, "", 0
+    if message.channel == "sms" and not may_text(
+            message.recipient, message.registration.event.school.country, config["SMS_ALLOWED_COUNTRIES"]):
+        # A number kept from before the rule, or typed in by staff: the forms
+        # refuse it, and so does the sender, for as long as the rule holds.
+        raise SmsError("country not allowed for text messages", permanent=True)
     written = _write(message, config)
     try:
         if message.channel == "email":

@@ -47,6 +47,13 @@ def sms_countries(school_country, allowed_setting):
     return allowed or [school_country or DEFAULT_REGION]
 
 
+def may_text(phone, school_country, allowed_setting):
+    """Whether text messages may go to this number: only to the countries
+    of `sms_countries`, since texts abroad cost more and are what SMS
+    pumping fraud runs up."""
+    return phone_country(phone) in sms_countries(school_country, allowed_setting)
+
+
 def phone_last_digits(phone):
     return phone[-4:] if phone else ""
 

@@ -759,10 +759,28 @@
   window.addEventListener("offline", function () { setOffline(true); });
   document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
 
+  // Check-ins waiting in this device's queues, for every event.
+  function unsentCount() {
+    try {
+      return Object.keys(localStorage).reduce(function (n, name) {
+        if (!/^fd:v1:.*:queue$/.test(name)) return n;
+        var waiting = JSON.parse(localStorage.getItem(name));
+        return n + (Array.isArray(waiting) ? waiting.length : 0);
+      }, 0);
+    } catch (e) { return queue.length; }
+  }
+
   // Signing out on a shared device: the lists go (the server's answer also
-  // says Clear-Site-Data, for browsers that follow it).
+  // says Clear-Site-Data, for browsers that follow it). That would take the
+  // check-ins still waiting to be sent with it, so the clerk is asked first.
   var signout = document.querySelector("form.signout");
-  if (signout) signout.addEventListener("submit", function () {
+  if (signout) signout.addEventListener("submit", function (event) {
+    var n = unsentCount();
+    if (n && !window.confirm(n < S.unsent_sign_out.length ? fmt(S.unsent_sign_out[n], { num: n })
+                                                           : fmt(S.unsent_sign_out_many, { num: n }))) {
+      event.preventDefault();
+      return;
+    }
     try {
       [localStorage, sessionStorage].forEach(function (kept) {
         Object.keys(kept).forEach(function (name) { if (/^fd:v1:.*:roster$/.test(name)) kept.removeItem(name); });

@@ -274,3 +274,64 @@ def test_check_ins_made_offline_are_sent_when_the_connection_returns(db, tonight
     expect(page.locator("#fd-arrived-families")).to_have_text("4")
     expect(page.locator("#fd-waitlisted-families")).to_have_text("0")
     expect(row(page, big_id).locator(".fd-state")).to_contain_text("by Ana Desk")
+
+
+@pytest.mark.browser
+def test_signing_out_with_check_ins_not_yet_sent_asks_first_and_keeps_them_if_the_clerk_says_no(
+        db, tonight, desk, open_context):
+    event, families = tonight
+    jose_id, _code = families["jose"]
+    lan_id, _code = families["lan"]
+    context, page = open_context(bypass_csp=False)  # the question comes from the page's script, not inline code
+    sign_in(page, desk)
+    open_event(page, event.id)
+    queue_of_event = f"() => JSON.parse(localStorage.getItem('fd:v1:{event.id}:queue'))"
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append((dialog.type, dialog.message))
+        dialog.accept() if accept else dialog.dismiss()
+
+    context.set_offline(True)
+    row(page, jose_id).locator("form[data-action=check_in] button").click()
+    row(page, lan_id).locator("form[data-action=check_in] button").click()
+    expect(page.locator("#fd-banner")).to_have_text("Offline: 2 check-ins waiting to be sent")
+
+    page.once("dialog", lambda dialog: answer(dialog, accept=False))
+    page.locator("form.signout button").click()
+    expect(page.locator("#fd-banner")).to_have_text("Offline: 2 check-ins waiting to be sent")
+    assert questions == [("confirm", "2 check-ins have not been sent yet. If you sign out now, they are lost. "
+                                     "Sign out anyway?")]
+    assert page.url.endswith(f"/staff/checkin/events/{event.id}")
+    assert [item["id"] for item in page.evaluate(queue_of_event)] == [jose_id, lan_id]
+
+    # Back online, the queue is sent; with nothing waiting, signing out asks nothing.
+    context.set_offline(False)
+    expect(page.locator("#fd-list > li.fd-pending")).to_have_count(0)
+    expect(page.locator("#fd-banner")).to_be_hidden()
+    assert stored(db, jose_id).attendance == stored(db, lan_id).attendance == Attendance.ATTENDED
+    page.on("dialog", lambda dialog: answer(dialog, accept=True))
+    page.locator("form.signout button").click()
+    expect(page).to_have_url(re.compile(r"/staff/login"))
+    assert len(questions) == 1
+
+
+@pytest.mark.browser
+def test_a_clerk_who_signs_out_anyway_is_signed_out(db, tonight, desk, open_context):
+    event, families = tonight
+    jose_id, _code = families["jose"]
+    context, page = open_context(bypass_csp=False)
+    sign_in(page, desk)
+    open_event(page, event.id)
+    # The check-in never reaches the server: it stays in the queue while the page is online.
+    context.route(re.compile(rf"/staff/checkin/events/{event.id}/registrations/{jose_id}/checkin"),
+                  lambda route: route.abort())
+    row(page, jose_id).locator("form[data-action=check_in] button").click()
+    expect(page.locator("#fd-banner")).to_have_text("Offline: 1 check-in waiting to be sent")
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.locator("form.signout button").click()
+    expect(page).to_have_url(re.compile(r"/staff/login"))
+    assert questions == ["1 check-in has not been sent yet. If you sign out now, it is lost. Sign out anyway?"]
+    assert stored(db, jose_id).attendance == Attendance.UNKNOWN

@@ -16,9 +16,9 @@ from portal.notifications import worker
 from portal.notifications.email import build_email
 from portal.notifications.render import Rendered
 from portal.notifications.worker import LEASE, claim_next, send_due
-from portal.services import notify, registration as registration_service
+from portal.services import campaigns, notify, registration as registration_service
 from portal.text import LINE_BREAKS
-from tests.servers import RecordingSender, mail_server  # noqa: F401  (fixture)
+from tests.servers import RecordingSender, mail_server, twilio  # noqa: F401  (fixtures)
 
 register = registration_service.register
 OTHER_FAMILIES = 17
@@ -330,3 +330,34 @@ def test_the_worker_loop_survives_the_server_ending_its_connection(app, db, even
 
     assert {row.status for row in rows(db)} == {MessageStatus.SENT}
     assert len(sender.sent) == 4  # the message in flight when the connection ended went once more
+
+
+def test_a_text_to_a_country_not_allowed_fails_for_good_and_the_other_texts_go_out(
+        app, db, event, family, now, twilio, monkeypatch):
+    """A number kept from before the rule, or typed in by staff, that the
+    forms would refuse now: the sender refuses it too, with no number in
+    the error, and the organizers see it among what could not be delivered."""
+    monkeypatch.setitem(app.config, "SMS_ALLOWED_COUNTRIES", "US CA")
+    abroad = register(event.id, family(phone="+525512345678", contact_preference="sms"), now).registration
+    at_home = [register(event.id, family(contact_preference="sms"), now).registration.phone for _ in range(3)]
+    db.session.commit()
+
+    assert send_due() == {MessageStatus.SENT: 3, MessageStatus.FAILED: 1}
+
+    assert sorted(request.fields["To"] for request in twilio.received()) == sorted(at_home)
+    [failed] = rows(db, status=MessageStatus.FAILED)
+    assert failed.registration_id == abroad.id
+    assert failed.last_error == "country not allowed for text messages"
+    assert campaigns.failed_messages(event.id) == [failed]
+
+    assert send_due(now=now + timedelta(days=2)) == {}  # never tried again
+    assert len(twilio.received()) == 3
+
+
+def test_a_text_to_a_country_the_setting_allows_is_sent(app, db, event, family, now, twilio, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_ALLOWED_COUNTRIES", "US MX")
+    register(event.id, family(phone="+525512345678", contact_preference="sms"), now)
+    db.session.commit()
+
+    assert send_due() == {MessageStatus.SENT: 1}
+    assert [request.fields["To"] for request in twilio.received()] == ["+525512345678"]

@@ -410,6 +410,18 @@ def test_a_walk_in_form_with_mistakes_says_so_next_to_the_fields(db, staff_clien
                               .where(Registration.source == "walk_in")).scalar_one() == 0
 
 
+def test_a_walk_in_phone_abroad_is_refused_without_asking_for_an_email_the_form_has_not(db, staff_client, tonight):
+    event, _families = tonight
+    response = post_form(staff_client, event, "/walk-in", {"walkin-name": "Visiting Family", "walkin-phone": "+52 55 1234 5678"})
+    assert response.status_code == 422
+    error = re.search(r'id="walkin-phone-error">([^<]*)<', text_of(response)).group(1)
+    assert error == ("We can only send text messages to phones in United States. "
+                     "Leave the phone empty, or write a local number.")
+    assert 'name="walkin-email"' not in text_of(response)
+    assert db.session.execute(select(func.count()).select_from(Registration)
+                              .where(Registration.name == "Visiting Family")).scalar_one() == 0
+
+
 def test_a_walk_in_whose_phone_is_already_registered_is_pointed_to_the_list(db, staff_client, tonight):
     event, _families = tonight
     response = post_form(staff_client, event, "/walk-in", {"walkin-name": "José again", "walkin-phone": "612 555 0123"})
