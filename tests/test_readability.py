@@ -27,7 +27,7 @@ FAMILY_FORM = [TEMPLATES + "_family_fields.html", "portal/public/forms.py"]
 PAGES = {
     **{name: [f"{TEMPLATES}{name}.html"] + EVERY_PAGE for name in (
         "events", "event", "closed", "cancel", "delete", "deleted", "decline", "manage", "unsubscribe",
-        "unsubscribed", "schools")},
+        "unsubscribed", "schools", "dead_link", "link_sent")},
     "register": [TEMPLATES + "register.html"] + FAMILY_FORM + EVERY_PAGE,
     "edit": [TEMPLATES + "edit.html"] + FAMILY_FORM + EVERY_PAGE,
     "messages": ["portal/templates/messages/email.html", "portal/templates/messages/email.txt",
