@@ -17,8 +17,10 @@ ADMINS = ("admin",)
 
 
 def forgetting_browser_storage(response):
-    """Sign-out and idle expiry: what staff pages kept in this browser (the
-    front desk's list of families) is wiped, on a shared computer too."""
+    """Sign-out, idle expiry and a session ended elsewhere (signed out on all
+    devices, the 10 hours past, the account deactivated): what staff pages
+    kept in this browser (the front desk's list of families) is wiped, on a
+    shared computer too."""
     response.headers["Clear-Site-Data"] = '"storage"'
     return response
 
@@ -39,7 +41,7 @@ def staff_required(*roles):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
+                return forgetting_browser_storage(current_app.login_manager.unauthorized())
             if _idle_too_long():
                 logout_user()
                 session.clear()

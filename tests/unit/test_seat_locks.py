@@ -64,15 +64,19 @@ def _confirmed_and_waiting(db, make_event, family, now, **fields):
     return event, confirmed, waiting
 
 
-def _started(event):
+def _started(event, *_registrations):
     event.starts_at = utcnow() - timedelta(minutes=5)
 
 
-def _two_places_freed_by_hand(event):
+def _two_places_freed_by_hand(event, *_registrations):
     event.capacity = 4  # the waitlist has not moved yet
 
 
-def _unpublished_with_two_places_free(event):
+def _cancelled_by_mistake(_event, confirmed, _waiting):
+    confirmed.move_to(RegistrationStatus.CANCELLED, utcnow())  # its places not yet given away
+
+
+def _unpublished_with_two_places_free(event, *_registrations):
     event.status = EventStatus.DRAFT
     event.capacity = 4
 
@@ -87,6 +91,8 @@ SERVICES = {
     "erase_registration": lambda s: privacy.erase_registration(s.confirmed, s.now),
     "admit at the door": lambda s: checkin.admit(s.event, s.waiting.id, None, s.now),
     "walk_in": lambda s: checkin.walk_in(s.event, s.family(adults=1, phone=None), None, s.now),
+    "restore_registration": lambda s: service.restore_registration(s.confirmed.id, s.now),
+    "cancel_burst": lambda s: service.cancel_burst(s.event.id, [s.confirmed.id], s.now),
 }
 
 BEFORE = {
@@ -94,13 +100,14 @@ BEFORE = {
     "publish": _unpublished_with_two_places_free,
     "admit at the door": _started,
     "walk_in": _started,
+    "restore_registration": _cancelled_by_mistake,
 }
 
 
 @pytest.mark.parametrize("name", list(SERVICES))
 def test_every_seat_change_locks_the_event_before_counting(db, make_event, family, now, name):
     event, confirmed, waiting = _confirmed_and_waiting(db, make_event, family, now)
-    BEFORE.get(name, lambda _event: None)(event)
+    BEFORE.get(name, lambda *_arguments: None)(event, confirmed, waiting)
     db.session.commit()
     # As in a request: the view has read what it needs before calling the service.
     db.session.get(type(event), event.id)

@@ -22,6 +22,20 @@ def test_idle_expiry_tells_the_browser_to_forget_too(app, staff):  # noqa: F811
     assert response.headers["Clear-Site-Data"] == '"storage"'
 
 
+def test_a_session_ended_elsewhere_tells_the_browser_to_forget_too(app, db, staff):  # noqa: F811
+    """Signed out on all devices from another computer: this tab's next staff
+    request finds no session, and the browser forgets the stored list."""
+    from portal.services.users import sign_out_everywhere
+
+    client = signed_in(app, staff["frontdesk"])
+    assert client.get("/staff/checkin/").status_code == 200
+    sign_out_everywhere(db.session.merge(staff["frontdesk"]))
+    db.session.commit()
+    response = client.get("/staff/checkin/")
+    assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+    assert response.headers["Clear-Site-Data"] == '"storage"'
+
+
 def test_staff_pages_ignore_the_familys_language_cookie(app, staff):  # noqa: F811
     client = signed_in(app, staff["frontdesk"])
     client.get("/events?lang=ko")
