@@ -1,6 +1,6 @@
 """Normalizing what a family types as contact details."""
-from functools import cache
 import unicodedata
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 import phonenumbers

@@ -118,9 +118,10 @@ def test_the_page_finds_the_same_families_as_the_server(db, door, desk, browser,
             shown = page.locator("#fd-list > li[data-id]").evaluate_all(
                 "rows => rows.map(row => row.getAttribute('data-id'))")
             server = {registration.id for registration in checkin_service.search(event.id, query).registrations}
-            if keys_of(shown, families) != expected or keys_of(server, families) != expected:
-                disagreements.append(f"{query!r}: expected {sorted(expected)}, page {sorted(keys_of(shown, families))}, "
-                                     f"server {sorted(keys_of(server, families))}")
+            page_found, server_found = keys_of(shown, families), keys_of(server, families)
+            if page_found != expected or server_found != expected:
+                disagreements.append(f"{query!r}: expected {sorted(expected)}, page {sorted(page_found)}, "
+                                     f"server {sorted(server_found)}")
         assert not disagreements, "\n".join(disagreements)
     finally:
         context.close()
