@@ -82,8 +82,8 @@ def register_cli(app):
         if school is None:
             raise click.ClickException(f"No school with the slug {school_slug!r}.")
         try:
-            create_user(school, email, name, role, password)
+            user = create_user(school, email, name, role, password)
         except UserError as error:
             raise click.ClickException(str(error)) from None
         db.session.commit()
-        click.echo(f"Created {role} {email} at {school.name}.")
+        click.echo(f"Created {role} {user.email} at {school.name}.")

@@ -267,7 +267,7 @@ def seed_demo(school):
         register(events["literacy"].id, details, now)
         count += 1
     count += _past_events(events)
-    count += _today(school)
+    count += _today(school, events)
     return {"events": len(events), "registrations": count}
 
 
@@ -294,7 +294,7 @@ def _past_events(events):
     return count
 
 
-def _today(school):
+def _today(school, events):
     """A 3rd grade reading night that started this hour, with families to check in."""
     tz = school.tz
     local_now = datetime.now(tz)
@@ -312,6 +312,7 @@ def _today(school):
     event.set_text("ar", "أمسية القراءة العائلية للصف الثالث", "اقرؤوا معًا واختاروا كتبًا مجانية وتعرّفوا على أمينة المكتبة.")
     db.session.add(event)
     db.session.flush()
+    events["reading_tonight"] = event
     registered_at = event.starts_at - timedelta(days=3)
     for index, (name, language, adults, children, grades, needs) in enumerate(TODAY_FAMILIES):
         details = FamilyDetails(name=name, language=language, adults=adults, children=children,

@@ -13,6 +13,7 @@ from flask_babel import gettext as _, ngettext
 from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits, language_name
 from ..messages import STATUS_NAMES
 from ..models import Attendance, NeedKind, RegistrationStatus
+from ..services.contact import search_marks_class
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN
 from .messages import door_message
 
@@ -203,7 +204,8 @@ def other_event_text(other_event):
 
 
 def script_strings(event):
-    """The sentences the page's script needs, in the page's language."""
+    """The sentences the page's script needs, in the page's language, and
+    the marks a search ignores."""
     interpreters = {code: _("Interpreter: %(language)s", language=language_name(code))
                     for code in event.interpreter_language_list}
     return dict(
@@ -279,4 +281,5 @@ def script_strings(event):
         interpreters=interpreters,
         accessibility=_("Help to take part: %(detail)s"),
         language=current_language(),
+        search_marks=search_marks_class(),
     )

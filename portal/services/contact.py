@@ -1,5 +1,6 @@
 """Normalizing what a family types as contact details."""
 import unicodedata
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 import phonenumbers
@@ -74,11 +75,29 @@ def normalize_email(text):
 
 def search_key(text):
     """Case- and accent-free form of a name, for searching in any script:
-    'José Núñez' -> 'jose nunez', 'Nguyễn' -> 'nguyen'; other scripts are
-    kept as they are, case-folded."""
+    'José Núñez' -> 'jose nunez', 'Nguyễn' -> 'nguyen', 'فاطِمة' -> 'فاطمة';
+    other scripts are kept as they are, case-folded."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().replace("đ", "d").split())
+
+
+@cache
+def search_marks_class():
+    """The marks search_key drops (every character with a combining class),
+    as the body of a JavaScript regular-expression class (`u` flag): the
+    front desk's page folds what is typed with it, offline too, so that it
+    finds the families the server finds."""
+    spans, start = [], None
+    for point in range(0x110000 + 1):
+        marked = point < 0x110000 and unicodedata.combining(chr(point)) != 0
+        if marked and start is None:
+            start = point
+        elif not marked and start is not None:
+            last = point - 1
+            spans.append(f"\\u{{{start:x}}}" + (f"-\\u{{{last:x}}}" if last > start else ""))
+            start = None
+    return "".join(spans)
 
 
 def display_phone(phone, region=DEFAULT_REGION):

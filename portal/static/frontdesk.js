@@ -98,8 +98,10 @@
     var digits = digitsOf(String(text).trim());
     return digits && /^\d+$/.test(digits) ? parseInt(digits, 10) : null;
   }
+  // The marks the server drops from names (any script), as it sends them.
+  var MARKS = new RegExp("[" + S.search_marks + "]", "gu");
   function fold(text) {  // as portal.services.contact.search_key
-    return text.normalize("NFKD").replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/g, "")
+    return text.normalize("NFKD").replace(MARKS, "")
       .toLowerCase().replace(/đ/g, "d").replace(/ß/g, "ss").replace(/ς/g, "σ").replace(/\s+/g, " ").trim();
   }
   function code(text) { return text.toUpperCase().replace(/[^0-9A-Z]/g, ""); }
