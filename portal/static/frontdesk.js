@@ -642,9 +642,12 @@
         remember(data.registration);
         rebuild();
         persist();
-        if (input.value.trim() === text.trim()) readyForNext();  // unless the next family is being typed
-        say(data.message + (data.warning ? " " + data.warning : ""), data.outcome === "checked_in" ? "ok" : "warning");
-        showPanel(families[data.registration.id], data.outcome === "waitlisted");
+        var nextStarted = input.value.trim() && input.value.trim() !== text.trim();
+        if (!nextStarted) {  // the next family is not being typed yet
+          readyForNext();
+          say(data.message + (data.warning ? " " + data.warning : ""), data.outcome === "checked_in" ? "ok" : "warning");
+          showPanel(families[data.registration.id], data.outcome === "waitlisted");
+        }
         renderCounts();
         refreshList();
       } else if (result.kind === "refused") {
@@ -750,6 +753,7 @@
   input.addEventListener("input", function () {
     clearTimeout(typing);
     if (message.textContent) say("");  // a message belongs to the family before: the next search has started
+    lastAction = null;  // so the server's late answer about that family does not take the screen back
     refreshList();
     typing = setTimeout(searchAsYouType, 200);
   });

@@ -138,6 +138,35 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
 
 
 @pytest.mark.browser
+def test_a_late_answer_about_the_last_family_does_not_come_back_over_the_next_search(db, tonight, desk,
+                                                                                     open_context):
+    """The server confirms Marcus only after the clerk has started typing the
+    next family: his message stays gone and the box keeps what is typed."""
+    event, families = tonight
+    marcus_id, _code = families["marcus"]
+    _jose_id, jose_code = families["jose"]
+    context, page = open_context(TABLET)
+    sign_in(page, desk)
+    open_checkin(page, event.id)
+    held = []
+    page.route(re.compile(r"/registrations/\d+/checkin$"), lambda route: held.append(route))
+    search, message = page.locator("#fd-q"), page.locator("#fd-message")
+
+    search.click()
+    page.keyboard.type("marcus")
+    row(page, marcus_id).locator("form[data-action=check_in] button").click()
+    expect(message).to_have_text("Marcus Johnson is checked in.")  # at once, before the server answers
+    page.keyboard.type(jose_code[:3])
+    expect(message).to_have_text("")
+    assert len(held) == 1
+    with page.expect_response(re.compile(r"/registrations/\d+/checkin$")):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the page has read the answer
+    assert stored(db, marcus_id).attendance == Attendance.ATTENDED
+    expect(message).to_have_text("")
+    expect(search).to_have_value(jose_code[:3])
+
+
 def test_the_walk_in_page_shows_its_form_before_the_family_list(db, tonight, desk, open_context):
     event, _families = tonight
     context, page = open_context(TABLET)
