@@ -27,13 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.district_data import ascii_of, codes  # noqa: E402
 from portal import create_app  # noqa: E402
 from portal.config import Config  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import Event, EventStatus, Need, Registration, School, utcnow  # noqa: E402
 from portal.services import checkin  # noqa: E402
 from portal.services.contact import search_key  # noqa: E402
-from bench.district_data import ascii_of, codes  # noqa: E402
 from tests.postgres import ensure_database  # noqa: E402
 
 FIRST = ["María", "José", "Lucía", "Juan", "Ana", "Luis", "Sofía", "Carlos", "Fatima", "Ahmed", "Amina",

@@ -3,7 +3,6 @@ import re
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
-
 from flask_babel import lazy_gettext as _l
 
 from .config import DEVELOPMENT_SECRET_KEY, Config
@@ -83,14 +82,28 @@ def _refuse_public_secret_key(app):
 
 
 def _install_page_helpers(app):
-    from .i18n import current_language, format_moment, format_names, html_lang, lang_attributes, language_name, text_direction
-    from .presenters import need_sentences
-    from .services.contact import display_phone
+    from .i18n import (
+        current_language,
+        format_moment,
+        format_names,
+        html_lang,
+        lang_attributes,
+        language_name,
+        text_direction,
+    )
     from .messages import (
-        DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, MESSAGE_KIND_NAMES, MESSAGE_STATUS_NAMES,
-        NEED_NAMES, ROLE_NAMES, STATUS_NAMES,
+        DECLINE_REASON_NAMES,
+        EVENT_STATUS_NAMES,
+        GRADE_NAMES,
+        MESSAGE_KIND_NAMES,
+        MESSAGE_STATUS_NAMES,
+        NEED_NAMES,
+        ROLE_NAMES,
+        STATUS_NAMES,
     )
     from .models import GRADES
+    from .presenters import need_sentences
+    from .services.contact import display_phone
 
     @app.context_processor
     def page_context():

@@ -1,8 +1,8 @@
 """An .ics file a family adds to the phone's calendar, in the school's timezone."""
 from datetime import timezone
 
-from icalendar import Calendar, Event as CalendarEvent
 from flask_babel import gettext as _
+from icalendar import Calendar, Event as CalendarEvent
 
 from .i18n import html_lang
 from .models import utcnow

@@ -6,9 +6,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..calendar import registration_calendar
 from ..i18n import babel_code, format_day, format_moment, format_time_range, lang_attributes, text_direction
 from ..models import MessageKind
-from ..calendar import registration_calendar
 from ..presenters import need_sentences
 
 SUBJECTS = {

@@ -7,14 +7,22 @@ from wtforms.validators import InputRequired, ValidationError
 
 from ..config import LANGUAGES
 from ..forms import (
-    CheckboxesField, ChoiceField, CountField, EmailAddressField, LongTextField, PhoneField,
-    PortalForm, RadioChoiceField, TextField, choices,
+    CheckboxesField,
+    ChoiceField,
+    CountField,
+    EmailAddressField,
+    LongTextField,
+    PhoneField,
+    PortalForm,
+    RadioChoiceField,
+    TextField,
+    choices,
 )
 from ..i18n import language_name
 from ..messages import DECLINE_REASON_NAMES, GRADE_NAMES, error_message
 from ..models import GRADES
-from ..services.contact import normalize_email, normalize_phone
 from ..services import registration as registration_service
+from ..services.contact import normalize_email, normalize_phone
 from ..services.registration import MAX_ADULTS, MAX_CHILD_AGE, MAX_CHILDREN, FamilyDetails
 from .abuse import form_opened_stamp, looks_automated, seconds_since_opened
 

@@ -1,8 +1,8 @@
 """Normalizing what a family types as contact details."""
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 # The country whose numbers may be typed without a country code, unless the
 # school says otherwise (School.country).
