@@ -57,7 +57,8 @@ def build(total, big, per_event, rng):
     starts = [now - timedelta(days=len(sizes) - i) for i in range(len(sizes))]
     events = [dict(id=i + 1, school_id=school.id, status=EventStatus.PUBLISHED,
                    starts_at=starts[i], ends_at=starts[i] + timedelta(hours=2), location="Gym", grades=0,
-                   capacity=size + 100, default_language="en", offers_childcare=True, childcare_capacity=50, interpreter_languages="es ar vi",
+                   capacity=size + 100, default_language="en", offers_childcare=True, childcare_capacity=50,
+                   interpreter_languages="es ar vi",
                    offers_transportation=True, offers_meal=True, created_at=now, updated_at=now)
               for i, size in enumerate(sizes)]
     # Core inserts (executemany), not the ORM's: building stays well under a minute.

@@ -158,7 +158,8 @@ ERROR_PAGES = {
     413: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
     429: (_l("Too many tries in a short time."), _l("Please wait a minute and try again.")),
     500: (_l("Sorry, something went wrong on our side."),
-          _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, so please check first: for example, look for a confirmation message.")),
+          _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, "
+             "so please check first: for example, look for a confirmation message.")),
     "csrf": (_l("This page was open for too long."),
              _l("For your safety, nothing was changed. Please go back, open the page again and try again.")),
 }

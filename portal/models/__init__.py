@@ -20,7 +20,10 @@ from .school import School
 from .user import ROLES, STAFF_SESSION_KEY, LoginThrottle, StaffSession, User
 
 __all__ = [
-    "utcnow", "MAX_ADULTS", "MAX_CAPACITY", "MAX_CHILDREN", "Event", "EventStatus", "EventText", "GRADES", "grades_to_mask", "mask_to_grades",
-    "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "ManageToken", "Need", "NeedKind", "Registration", "RegistrationStatus",
-    "School", "ROLES", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign", "MessageKind", "MessageStatus", "OutboxMessage", "Suppression",
+    "utcnow", "MAX_ADULTS", "MAX_CAPACITY", "MAX_CHILDREN", "Event", "EventStatus", "EventText", "GRADES",
+    "grades_to_mask", "mask_to_grades",
+    "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "ManageToken", "Need", "NeedKind", "Registration",
+    "RegistrationStatus",
+    "School", "ROLES", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign", "MessageKind",
+    "MessageStatus", "OutboxMessage", "Suppression",
 ]

@@ -84,7 +84,9 @@ class RegistrationForm(PortalForm):
     transportation_seats = CountField(_l("How many seats do you need in a ride?"), minimum=0,
                                       maximum=MAX_ADULTS + MAX_CHILDREN, default=0)
     interpreter_language = ChoiceField(_l("Would you like an interpreter?"), default="")
-    accessibility = LongTextField(_l("Anything that would make it easier to take part? (for example a wheelchair space, large print, a sign language interpreter)"), max_length=500)
+    accessibility = LongTextField(_l("Anything that would make it easier to take part? "
+                                     "(for example a wheelchair space, large print, a sign language interpreter)"),
+                                  max_length=500)
     dietary = LongTextField(_l("Food needs (for example allergies, halal, vegetarian)"), max_length=500)
     note = LongTextField(_l("Anything else you want us to know?"), max_length=1000)
     submission_key = HiddenField()

@@ -312,7 +312,8 @@ def manage_edit(token):
             return redirect(url_for("public.manage", token=token))
     status = 422 if request.method == "POST" else 200
     return render_template("public/edit.html", event=view, form=form, registration=registration,
-                           token=token, party_limit=event.max_party_size, needs_waitlist_consent=needs_waitlist_consent), status
+                           token=token, party_limit=event.max_party_size,
+                           needs_waitlist_consent=needs_waitlist_consent), status
 
 
 @bp.route("/r/<token>/cancel", methods=["GET", "POST"])

@@ -81,5 +81,5 @@ def display_phone(phone, region=DEFAULT_REGION):
     if number is None:
         return phone or ""
     same_country = phonenumbers.region_code_for_number(number) == region
-    return phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
