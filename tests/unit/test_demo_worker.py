@@ -1,6 +1,8 @@
 """`make run` runs `flask send-due --loop` beside the server: one pass of the
 worker sends every message the demo queued, printed on the console when no
 SMTP or SMS provider is configured."""
+import logging
+
 import pytest
 from sqlalchemy import func, select
 
@@ -17,6 +19,10 @@ def waiting(db):
 def console_only(app, monkeypatch):
     monkeypatch.setitem(app.config, "SMTP_HOST", None)
     monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", None)
+    # The migration tests run Alembic's fileConfig in this process, which
+    # disables every logger that exists by then; `flask send-due` runs alone.
+    for name in ("portal.notifications.email", "portal.notifications.sms"):
+        monkeypatch.setattr(logging.getLogger(name), "disabled", False)
 
 
 def test_one_pass_of_the_worker_prints_every_queued_demo_message(app, db, console_only):
