@@ -24,6 +24,7 @@ from tests.web.test_staff_auth import (
     is_signed_in,
     login,
     signed_in,
+    staff,  # noqa: F401  (a fixture)
 )
 
 WAIT_MESSAGE = "There were several wrong tries for this email. Please wait a minute, then try again."
