@@ -3,11 +3,13 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+# Seconds between the message worker's passes under `make run`.
+WORKER_INTERVAL ?= 2
 # PostgreSQL for the second test run; the database is created when missing.
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/family_events_test
 export FLASK_APP := wsgi
 
-.PHONY: run test test-sqlite test-postgres install install-test translations messages
+.PHONY: run test test-sqlite test-postgres install install-test translations messages lint
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,9 +23,17 @@ $(VENV)/.installed-test: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-install: $(VENV)/.installed translations
+# The portal itself, editable: scripts such as bench/ import it from anywhere.
+$(VENV)/.installed-project: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e . --no-deps
+	@touch $@
 
-install-test: $(VENV)/.installed-test translations test-tools
+install: $(VENV)/.installed $(VENV)/.installed-project translations
+
+install-test: $(VENV)/.installed-test $(VENV)/.installed-project translations test-tools
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
 
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -d translations >/dev/null
@@ -49,12 +59,16 @@ $(SECRET_KEY_FILE):
 	@mkdir -p instance
 	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
+# The portal and, in the background, the message worker (stopped with the
+# server): with no SMTP or SMS provider, every message is printed here.
 run: install $(SECRET_KEY_FILE)
 	@export SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" && \
 	$(BIN)/flask db upgrade && \
 	$(BIN)/flask seed-demo --if-empty && \
 	$(BIN)/flask demo-info --url http://127.0.0.1:$(PORT) && \
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	{ $(BIN)/flask send-due --loop --interval $(WORKER_INTERVAL) & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
+	  $(BIN)/flask run --host 127.0.0.1 --port $(PORT); }
 
 test: install-test
 	@$(MAKE) --no-print-directory test-sqlite

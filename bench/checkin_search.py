@@ -5,8 +5,8 @@ event of 5,000 families, then times portal.services.checkin.search (the
 query the check-in screen runs on every keystroke and scan) for each kind
 of search, and prints p50/p95/p99 in milliseconds. Target: p95 under 50 ms.
 
-    .venv/bin/python bench/checkin_search.py                      # SQLite, a temporary file
-    .venv/bin/python bench/checkin_search.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/family_events_bench
+    .venv/bin/python -m bench.checkin_search                      # SQLite, a temporary file
+    .venv/bin/python -m bench.checkin_search --database-url postgresql+psycopg://postgres@127.0.0.1:5432/family_events_bench
 
 The database at --database-url is emptied (its tables dropped and created
 again): give it one of its own. A PostgreSQL database is created when missing.
@@ -20,21 +20,18 @@ import sys
 import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from sqlalchemy import insert, select, text
+from sqlalchemy.engine import make_url
 
-from sqlalchemy import insert, select, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
-
-from portal import create_app  # noqa: E402
-from portal.config import Config  # noqa: E402
-from portal.extensions import db  # noqa: E402
-from portal.models import Event, EventStatus, Need, Registration, School, utcnow  # noqa: E402
-from portal.services import checkin  # noqa: E402
-from portal.services.contact import search_key  # noqa: E402
-from bench.district_data import ascii_of, codes  # noqa: E402
-from tests.postgres import ensure_database  # noqa: E402
+from bench.district_data import ascii_of, codes
+from portal import create_app
+from portal.config import Config
+from portal.extensions import db
+from portal.models import Event, EventStatus, Need, Registration, School, utcnow
+from portal.services import checkin
+from portal.services.contact import search_key
+from tests.postgres import ensure_database
 
 FIRST = ["María", "José", "Lucía", "Juan", "Ana", "Luis", "Sofía", "Carlos", "Fatima", "Ahmed", "Amina",
          "Omar", "Nguyễn", "Trần", "Linh", "Minh", "Wei", "Mei", "Jun", "Olga", "Ivan", "Natalia",
@@ -60,7 +57,8 @@ def build(total, big, per_event, rng):
     starts = [now - timedelta(days=len(sizes) - i) for i in range(len(sizes))]
     events = [dict(id=i + 1, school_id=school.id, status=EventStatus.PUBLISHED,
                    starts_at=starts[i], ends_at=starts[i] + timedelta(hours=2), location="Gym", grades=0,
-                   capacity=size + 100, default_language="en", offers_childcare=True, childcare_capacity=50, interpreter_languages="es ar vi",
+                   capacity=size + 100, default_language="en", offers_childcare=True, childcare_capacity=50,
+                   interpreter_languages="es ar vi",
                    offers_transportation=True, offers_meal=True, created_at=now, updated_at=now)
               for i, size in enumerate(sizes)]
     # Core inserts (executemany), not the ORM's: building stays well under a minute.

@@ -3,7 +3,6 @@ import re
 from pathlib import Path
 
 from flask import Flask, abort, render_template, request
-
 from flask_babel import lazy_gettext as _l
 
 from .config import DEVELOPMENT_SECRET_KEY, Config
@@ -83,14 +82,28 @@ def _refuse_public_secret_key(app):
 
 
 def _install_page_helpers(app):
-    from .i18n import current_language, format_moment, format_names, html_lang, lang_attributes, language_name, text_direction
-    from .presenters import need_sentences
-    from .services.contact import display_phone
+    from .i18n import (
+        current_language,
+        format_moment,
+        format_names,
+        html_lang,
+        lang_attributes,
+        language_name,
+        text_direction,
+    )
     from .messages import (
-        DECLINE_REASON_NAMES, EVENT_STATUS_NAMES, GRADE_NAMES, MESSAGE_KIND_NAMES, MESSAGE_STATUS_NAMES,
-        NEED_NAMES, ROLE_NAMES, STATUS_NAMES,
+        DECLINE_REASON_NAMES,
+        EVENT_STATUS_NAMES,
+        GRADE_NAMES,
+        MESSAGE_KIND_NAMES,
+        MESSAGE_STATUS_NAMES,
+        NEED_NAMES,
+        ROLE_NAMES,
+        STATUS_NAMES,
     )
     from .models import GRADES
+    from .presenters import need_sentences
+    from .services.contact import display_phone
 
     @app.context_processor
     def page_context():
@@ -145,7 +158,8 @@ ERROR_PAGES = {
     413: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
     429: (_l("Too many tries in a short time."), _l("Please wait a minute and try again.")),
     500: (_l("Sorry, something went wrong on our side."),
-          _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, so please check first: for example, look for a confirmation message.")),
+          _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, "
+             "so please check first: for example, look for a confirmation message.")),
     "csrf": (_l("This page was open for too long."),
              _l("For your safety, nothing was changed. Please go back, open the page again and try again.")),
 }

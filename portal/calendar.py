@@ -1,8 +1,8 @@
 """An .ics file a family adds to the phone's calendar, in the school's timezone."""
 from datetime import timezone
 
-from icalendar import Calendar, Event as CalendarEvent
 from flask_babel import gettext as _
+from icalendar import Calendar, Event as CalendarEvent
 
 from .i18n import html_lang
 from .models import utcnow
@@ -24,7 +24,8 @@ def registration_calendar(registration, language, manage_url):
     entry.add("dtend", event.ends_at.replace(tzinfo=timezone.utc).astimezone(tz))
     # LANGUAGE tells calendar apps (and their screen readers) which
     # language each text is in, also when it is not the family's.
-    entry.add("summary", text.title if text else "", parameters={"LANGUAGE": html_lang(text.language if text else language)})
+    entry.add("summary", text.title if text else "",
+              parameters={"LANGUAGE": html_lang(text.language if text else language)})
     entry.add("location", place, parameters={"LANGUAGE": html_lang(place_language)})
     lines = [_("Your code for the door: %(code)s", code=registration.checkin_code)]
     if manage_url:

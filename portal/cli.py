@@ -1,4 +1,6 @@
 """flask commands: seed-demo, create-user."""
+import logging
+
 import click
 from flask import current_app
 from sqlalchemy import func, select
@@ -14,6 +16,22 @@ DEMO_USERS = [
     ("organizer@lincoln.example", "Olivia Organizer", "organizer"),
     ("frontdesk@lincoln.example", "Frank Frontdesk", "frontdesk"),
 ]
+
+
+class _ConsoleHandler(logging.Handler):
+    """Writes through click, to whatever the console is when the record comes."""
+
+    def emit(self, record):
+        click.echo(self.format(record), err=True)
+
+
+def _show_deliveries_on_console():
+    """With no SMTP or SMS provider, the console backends write each message at
+    INFO level: the worker shows them on its console."""
+    logger = logging.getLogger("portal.notifications")
+    logger.setLevel(logging.INFO)
+    if not any(isinstance(handler, _ConsoleHandler) for handler in logger.handlers):
+        logger.addHandler(_ConsoleHandler())
 
 
 def register_cli(app):
@@ -42,6 +60,7 @@ def register_cli(app):
         """Deliver due messages to families (and write due reminders first)."""
         from .notifications.worker import run
 
+        _show_deliveries_on_console()
         run(loop=loop, interval=interval, report=click.echo)
 
     @app.cli.command("anonymize-old")

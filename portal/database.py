@@ -3,7 +3,6 @@ from sqlalchemy import event as sa_event, select
 
 from .extensions import db
 
-
 WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER")
 
 

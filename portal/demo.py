@@ -1,5 +1,5 @@
 """Demo data drawn from the scenarios schools run in a year."""
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 
 from .extensions import db
 from .models import Attendance, Decline, Event, EventStatus, utcnow

@@ -1,20 +1,20 @@
 """Form fields that speak the family's language in every message."""
 
-from flask_wtf import FlaskForm
 from datetime import datetime
 
+from babel.lists import format_list
+from flask import current_app, g
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, TimeInput
 
-from babel.lists import format_list
-from flask import current_app, g
-from flask_babel import get_locale
-
 from .messages import error_message
 from .services.contact import may_text, normalize_email, normalize_phone, sms_countries
 from .text import has_line_break
+
 
 def choices(pairs):
     """(value, label) pairs as the options a select or a checkbox list offers."""

@@ -7,8 +7,8 @@ from babel import Locale, localedata
 from babel.dates import format_date, format_datetime, format_interval
 from babel.lists import format_list
 from flask import current_app, g, request
-from markupsafe import Markup
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from .config import HTML_LANGUAGE_TAGS, RTL_LANGUAGES
 from .locale_data import SUPPLEMENTED, supplement

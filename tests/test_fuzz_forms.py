@@ -34,14 +34,20 @@ from typing import Callable
 from urllib.parse import quote, urlsplit
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings, strategies as st
-from hypothesis import event as _hypothesis_event, note as _hypothesis_note
+from hypothesis import (
+    HealthCheck,
+    Phase,
+    event as _hypothesis_event,
+    given,
+    note as _hypothesis_note,
+    settings,
+    strategies as st,
+)
 from hypothesis.errors import InvalidArgument
 from sqlalchemy import delete, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
-from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, \
-    SelectMultipleField
+from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, SelectMultipleField
 
 from portal.auth.forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
 from portal.config import LANGUAGES

@@ -27,7 +27,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.servers import (
-    LOOPBACK, GunicornServer, database_of_its_own, gunicorn_environment, migrate, publish_event,
+    LOOPBACK,
+    GunicornServer,
+    database_of_its_own,
+    gunicorn_environment,
+    migrate,
+    publish_event,
 )
 
 WORKERS = 4

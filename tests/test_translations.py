@@ -2,9 +2,9 @@
 placeholders as the English text, and every string in the code extracted."""
 import gettext
 import re
-from gettext import c2py
 import subprocess
 import sys
+from gettext import c2py
 from pathlib import Path
 
 import pytest

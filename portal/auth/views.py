@@ -18,7 +18,6 @@ from . import bp
 from .access import ADMINS, DOOR_STAFF, forgetting_browser_storage, staff_required
 from .forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
 
-
 PASSWORD_LINK_KEY = "password_link"
 
 

@@ -18,7 +18,8 @@ DOOR_MESSAGES = {
     "arrived_children_out_of_range": _l("Please enter between 0 and %(max)s children."),
     "nobody_arrived": _l("At least one person must have come. If nobody came, do not check the family in."),
     "client_key_invalid": _l("This request could not be matched. Please reload the page and try again."),
-    "already_registered": _l("A family with this phone number is already registered for this event. Find them in the list to check them in."),
+    "already_registered": _l("A family with this phone number is already registered for this event. "
+                             "Find them in the list to check them in."),
 }
 
 

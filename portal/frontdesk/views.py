@@ -22,8 +22,14 @@ from . import bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm, door_form, json_body
 from .messages import door_message
 from .presenters import (
-    counts_dict, door_event, family_entry, other_event_text, outcome_text, over_capacity_text,
-    script_entry, script_strings,
+    counts_dict,
+    door_event,
+    family_entry,
+    other_event_text,
+    outcome_text,
+    over_capacity_text,
+    script_entry,
+    script_strings,
 )
 
 PER_PAGE = 100

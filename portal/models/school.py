@@ -26,7 +26,8 @@ class School(db.Model):
 
     @property
     def reminder_offsets(self):
-        return sorted({int(h) for h in (self.reminder_hours or "").split() if h.isdecimal() and len(h) < 4 and 0 < int(h) <= 24 * 14},
+        return sorted({int(h) for h in (self.reminder_hours or "").split()
+                       if h.isdecimal() and len(h) < 4 and 0 < int(h) <= 24 * 14},
                       reverse=True)
 
     @property

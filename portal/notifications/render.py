@@ -6,9 +6,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..calendar import registration_calendar
 from ..i18n import babel_code, format_day, format_moment, format_time_range, lang_attributes, text_direction
 from ..models import MessageKind
-from ..calendar import registration_calendar
 from ..presenters import need_sentences
 
 SUBJECTS = {
@@ -22,7 +22,8 @@ SUBJECTS = {
 }
 LEADS = {
     MessageKind.CONFIRMATION: _l("Thank you for registering. We look forward to seeing you!"),
-    MessageKind.WAITLISTED: _l("The event is full right now, so your family is on the waiting list. We will write to you as soon as there is a place."),
+    MessageKind.WAITLISTED: _l("The event is full right now, so your family is on the waiting list. "
+                               "We will write to you as soon as there is a place."),
     MessageKind.PROMOTED: _l("A place opened up, and it is now your family's. We look forward to seeing you!"),
     MessageKind.REMINDER: _l("We look forward to seeing you soon."),
     MessageKind.CHANGED: _l("The event has a new time or place. Here are the details now."),
@@ -32,8 +33,10 @@ LEADS = {
 # Text messages name the event without making a word agree with its title
 # ("there are no places left at ..."), since a title may be any gender or number.
 SMS = {
-    MessageKind.CONFIRMATION: _l("%(school)s: you are registered for %(title)s, %(when)s. Code: %(code)s. See or change: %(link)s"),
-    MessageKind.WAITLISTED: _l("%(school)s: no places are left at %(title)s, so you are on the waiting list. We will text you. %(link)s"),
+    MessageKind.CONFIRMATION: _l("%(school)s: you are registered for %(title)s, %(when)s. "
+                                 "Code: %(code)s. See or change: %(link)s"),
+    MessageKind.WAITLISTED: _l("%(school)s: no places are left at %(title)s, so you are on the waiting list. "
+                               "We will text you. %(link)s"),
     MessageKind.PROMOTED: _l("%(school)s: good news, you now have a place at %(title)s, %(when)s. Code: %(code)s"),
     MessageKind.REMINDER: _l("%(school)s: reminder of %(title)s, %(when)s, %(place)s. Code: %(code)s"),
     MessageKind.CHANGED: _l("%(school)s: new time or place for %(title)s: %(when)s, %(place)s"),

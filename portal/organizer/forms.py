@@ -4,7 +4,15 @@ from wtforms.validators import DataRequired
 
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..forms import (
-    CheckboxesField, ChoiceField, ClockField, CountField, DayField, LongTextField, PortalForm, TextField, choices,
+    CheckboxesField,
+    ChoiceField,
+    ClockField,
+    CountField,
+    DayField,
+    LongTextField,
+    PortalForm,
+    TextField,
+    choices,
 )
 from ..i18n import language_name
 from ..messages import GRADE_NAMES, NEED_NAMES, error_message

@@ -1,6 +1,6 @@
 """The organizer's workspace: events, one event's dashboard, registrations,
 printouts, the CSV export and reports. Views parse, call a service, render."""
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
@@ -9,22 +9,30 @@ from sqlalchemy import select
 
 from ..auth.access import ORGANIZERS, school_event_or_404, staff_required
 from ..extensions import db
+from ..forms import DayField, PortalForm
 from ..i18n import current_language
 from ..messages import error_message
 from ..models import (
-    Campaign, Event, EventStatus, MessageKind, OutboxMessage, Registration, RegistrationStatus, Source, utcnow,
+    Campaign,
+    Event,
+    EventStatus,
+    MessageKind,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Source,
+    utcnow,
 )
-from ..public.forms import registration_form
-from ..presenters import event_view
 from ..notifications.render import render
 from ..notifications.sms import segments
+from ..presenters import event_view
+from ..public.forms import registration_form
 from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
 from ..services.errors import DomainError
 from ..services.events import places_for
 from ..services.reports import school_report
 from . import bp
 from .export import registrations_csv
-from ..forms import DayField, PortalForm
 from .forms import add_service_error, campaign_form, event_form
 
 

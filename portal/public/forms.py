@@ -7,14 +7,22 @@ from wtforms.validators import InputRequired, ValidationError
 
 from ..config import LANGUAGES
 from ..forms import (
-    CheckboxesField, ChoiceField, CountField, EmailAddressField, LongTextField, PhoneField,
-    PortalForm, RadioChoiceField, TextField, choices,
+    CheckboxesField,
+    ChoiceField,
+    CountField,
+    EmailAddressField,
+    LongTextField,
+    PhoneField,
+    PortalForm,
+    RadioChoiceField,
+    TextField,
+    choices,
 )
 from ..i18n import language_name
 from ..messages import DECLINE_REASON_NAMES, GRADE_NAMES, error_message
 from ..models import GRADES
-from ..services.contact import normalize_email, normalize_phone
 from ..services import registration as registration_service
+from ..services.contact import normalize_email, normalize_phone
 from ..services.registration import MAX_ADULTS, MAX_CHILD_AGE, MAX_CHILDREN, FamilyDetails
 from .abuse import form_opened_stamp, looks_automated, seconds_since_opened
 
@@ -76,7 +84,9 @@ class RegistrationForm(PortalForm):
     transportation_seats = CountField(_l("How many seats do you need in a ride?"), minimum=0,
                                       maximum=MAX_ADULTS + MAX_CHILDREN, default=0)
     interpreter_language = ChoiceField(_l("Would you like an interpreter?"), default="")
-    accessibility = LongTextField(_l("Anything that would make it easier to take part? (for example a wheelchair space, large print, a sign language interpreter)"), max_length=500)
+    accessibility = LongTextField(_l("Anything that would make it easier to take part? "
+                                     "(for example a wheelchair space, large print, a sign language interpreter)"),
+                                  max_length=500)
     dietary = LongTextField(_l("Food needs (for example allergies, halal, vegetarian)"), max_length=500)
     note = LongTextField(_l("Anything else you want us to know?"), max_length=1000)
     submission_key = HiddenField()

@@ -1,28 +1,42 @@
 """Family pages: find an event, register, manage the registration, or say
 why you can't come. Views parse, call one service, and render."""
 from flask import (
-    abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_babel import gettext as _
 
+from ..calendar import registration_calendar
 from ..extensions import db, limiter
-from ..page_cache import page_cache
 from ..i18n import current_language, requested_language
 from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
 from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
+from ..page_cache import page_cache
+from ..presenters import contact_in_words, event_view, open_first, qr_svg
 from ..services import (
-    declines, events as event_service, links, notify, privacy, registration as registration_service,
+    declines,
+    events as event_service,
+    links,
+    notify,
+    privacy,
+    registration as registration_service,
 )
 from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
 from . import bp
-from ..calendar import registration_calendar
 from .abuse import requester_hash, take_registration_allowance
 from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
-from ..presenters import contact_in_words, event_view, open_first, qr_svg
 
 JUST_REGISTERED_KEY = "just_registered"
 
@@ -298,7 +312,8 @@ def manage_edit(token):
             return redirect(url_for("public.manage", token=token))
     status = 422 if request.method == "POST" else 200
     return render_template("public/edit.html", event=view, form=form, registration=registration,
-                           token=token, party_limit=event.max_party_size, needs_waitlist_consent=needs_waitlist_consent), status
+                           token=token, party_limit=event.max_party_size,
+                           needs_waitlist_consent=needs_waitlist_consent), status
 
 
 @bp.route("/r/<token>/cancel", methods=["GET", "POST"])

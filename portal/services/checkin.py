@@ -20,7 +20,14 @@ from sqlalchemy import case, func, insert, or_, select, update
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    Attendance, CheckIn, Event, EventStatus, Registration, RegistrationStatus, Source, User,
+    Attendance,
+    CheckIn,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Source,
+    User,
 )
 from .contact import search_key
 from .errors import DomainError, RegistrationError

@@ -2,8 +2,8 @@
 import unicodedata
 from functools import cache
 
-from email_validator import EmailNotValidError, validate_email
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 # The country whose numbers may be typed without a country code, unless the
 # school says otherwise (School.country).
@@ -107,5 +107,5 @@ def display_phone(phone, region=DEFAULT_REGION):
     if number is None:
         return phone or ""
     same_country = phonenumbers.region_code_for_number(number) == region
-    return phonenumbers.format_number(
-        number, phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if same_country else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)

@@ -8,7 +8,12 @@ from sqlalchemy import func, or_, select
 
 from ..extensions import db
 from ..models import (
-    Attendance, Decline, Need, NeedKind, Registration, RegistrationStatus,
+    Attendance,
+    Decline,
+    Need,
+    NeedKind,
+    Registration,
+    RegistrationStatus,
 )
 from .contact import search_key
 from .tokens import normalize_checkin_code

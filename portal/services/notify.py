@@ -8,7 +8,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import (
-    Event, EventStatus, MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, School, Suppression,
+    Event,
+    EventStatus,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    School,
+    Suppression,
 )
 
 # How far ahead reminders are written into the outbox: the longest offset a

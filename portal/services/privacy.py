@@ -7,7 +7,13 @@ from sqlalchemy import or_, select
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    CheckIn, Event, Need, OutboxMessage, Registration, RegistrationStatus, Suppression,
+    CheckIn,
+    Event,
+    Need,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Suppression,
 )
 from .contact import normalize_email, normalize_phone
 from .links import forget_links

@@ -9,11 +9,20 @@ from sqlalchemy import func, or_, select
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
-    GRADES, MAX_ADULTS, MAX_CHILDREN, Event, EventStatus, ManageToken, Need, NeedKind, Registration,
-    RegistrationStatus, Source,
+    GRADES,
+    MAX_ADULTS,
+    MAX_CHILDREN,
+    Event,
+    EventStatus,
+    ManageToken,
+    Need,
+    NeedKind,
+    Registration,
+    RegistrationStatus,
+    Source,
 )
-from .contact import phone_last_digits, search_key
 from . import notify
+from .contact import phone_last_digits, search_key
 from .errors import RegistrationError
 from .tokens import hash_token, new_checkin_code, new_manage_token
 

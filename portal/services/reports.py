@@ -7,7 +7,14 @@ from sqlalchemy import case, func, select
 
 from ..extensions import db
 from ..models import (
-    GRADES, Attendance, Decline, Event, EventStatus, Need, Registration, RegistrationStatus,
+    GRADES,
+    Attendance,
+    Decline,
+    Event,
+    EventStatus,
+    Need,
+    Registration,
+    RegistrationStatus,
 )
 from ..models.grades import GRADE_BIT
 from .event_admin import to_utc

@@ -5,10 +5,9 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
 from portal.i18n import html_lang
-from portal.models import Registration, utcnow
+from portal.models import utcnow
 from portal.services import registration as registration_service
 from portal.services.registration import MAX_ADULTS, MAX_CHILDREN
 from tests.e2e.conftest import PHONE, axe_check

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.models import Attendance, CheckIn, Event, Registration, RegistrationStatus, utcnow
-from portal.services import checkin as checkin_service
-from portal.services import registration as registration_service
+from portal.services import checkin as checkin_service, registration as registration_service
 from tests.conftest import STAFF_PASSWORD
 from tests.e2e.conftest import PHONE, axe_check
 

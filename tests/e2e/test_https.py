@@ -15,7 +15,12 @@ import pytest
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.e2e.test_family_journey import fill_family
 from tests.servers import (
-    GunicornServer, database_of_its_own, free_port, gunicorn_environment, migrate, publish_event,
+    GunicornServer,
+    database_of_its_own,
+    free_port,
+    gunicorn_environment,
+    migrate,
+    publish_event,
     self_signed_certificate,
 )
 

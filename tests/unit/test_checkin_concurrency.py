@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db as _db
 from portal.models import Attendance, CheckIn, Event, Registration, User, utcnow
-from portal.services import checkin as service
-from portal.services import registration as registration_service
+from portal.services import checkin as service, registration as registration_service
 from portal.services.users import create_user
 from tests.unit.test_concurrency import PARALLEL, fire_at_once
 

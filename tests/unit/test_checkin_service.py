@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db as _db
 from portal.models import Attendance, CheckIn, Registration, RegistrationStatus, Source, utcnow
-from portal.services import checkin as service
-from portal.services import registration as registration_service
+from portal.services import checkin as service, registration as registration_service
 from portal.services.errors import DomainError
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
@@ -378,7 +377,7 @@ def test_door_events_are_today_and_tomorrow_in_the_school_timezone(db, make_even
         start = (local_noon + timedelta(days=days)).astimezone(timezone.utc).replace(tzinfo=None)
         return make_event(days=0, starts_at=start, ends_at=start + timedelta(hours=1))
 
-    yesterday, today, tomorrow, later = at(-1), at(0), at(1), at(2)
+    _yesterday, today, tomorrow, _later = at(-1), at(0), at(1), at(2)
     make_event(days=0, starts_at=today.starts_at, ends_at=today.ends_at, status="draft")
     now = local_noon.astimezone(timezone.utc).replace(tzinfo=None) - timedelta(hours=3)
     assert [event.id for event in service.door_events(school, now)] == [today.id, tomorrow.id]
@@ -387,7 +386,7 @@ def test_door_events_are_today_and_tomorrow_in_the_school_timezone(db, make_even
 def test_search_finds_families_by_name_phone_email_and_code(db, make_event, registered, now):
     event = make_event(capacity=6)
     jose = registered(event, name="José Núñez", phone="+16125550123", email="jose@example.org")
-    nguyen = registered(event, name="Nguyễn Thị Lan", phone="+16125559876")
+    registered(event, name="Nguyễn Thị Lan", phone="+16125559876")
     registered(event, name="Fatima Al-Zahra", email="fatima@example.org")
     arabic = registered(event, name="فاطمة الزهراء")
     waiting = registered(event, name="Joseph Waits", adults=3)

@@ -8,8 +8,7 @@ from sqlalchemy import inspect, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.models import CheckIn, Event, EventStatus, OutboxMessage, Registration, utcnow
-from portal.services import checkin
-from portal.services import registration as service
+from portal.services import checkin, registration as service
 
 
 def unique_column_sets(connection, table):

@@ -23,11 +23,16 @@ from portal.notifications.worker import send_due
 from portal.services import event_admin, registration as registration_service
 from portal.services.errors import RegistrationError
 from portal.services.event_admin import EventDetails, to_local, to_utc
-from tests.threads import run_together
 from tests.conftest import TEST_DATABASE_URL
 from tests.servers import (  # noqa: F401  (fixtures)
-    TWILIO_NUMBER, TWILIO_SID, TWILIO_TOKEN, RecordingSender, mail_server, twilio,
+    TWILIO_NUMBER,
+    TWILIO_SID,
+    TWILIO_TOKEN,
+    RecordingSender,
+    mail_server,
+    twilio,
 )
+from tests.threads import run_together
 
 register = registration_service.register
 

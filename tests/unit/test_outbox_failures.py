@@ -167,7 +167,7 @@ def test_a_crashed_worker_leaves_its_message_to_the_next_pass_within_minutes_wit
 
 
 def test_claiming_takes_one_message_at_a_time(db, event, family, now):
-    for number in range(3):
+    for _ in range(3):
         register(event.id, family(), now)
     db.session.commit()
     first = claim_next(now)

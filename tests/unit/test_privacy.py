@@ -4,8 +4,8 @@ from sqlalchemy import func, select
 
 from portal.models import Need, OutboxMessage, RegistrationStatus
 from portal.services import privacy, registration as registration_service
-from portal.services.reports import school_report
 from portal.services.event_admin import to_local
+from portal.services.reports import school_report
 
 
 def test_erasing_forgets_the_family_keeps_the_counts_and_frees_the_places(db, make_event, family, now):

@@ -161,7 +161,7 @@ def test_party_larger_than_the_whole_event_is_refused_not_waitlisted_forever(db,
 def test_help_not_offered_cannot_be_requested(db, make_event, family, now):
     event = make_event(offers_childcare=False, offers_transportation=False, offers_meal=False)
     for fields in (dict(children=1, childcare_children=1), dict(transportation_seats=1), dict(dietary="halal")):
-        assert error_code(lambda: service.register(event.id, family(**fields), now)) == "support_not_offered"
+        assert error_code(lambda: service.register(event.id, family(**fields), now)) == "support_not_offered"  # noqa: B023
 
 
 def test_same_contact_cannot_register_twice_for_one_event(db, event, family, now):

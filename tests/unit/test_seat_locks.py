@@ -11,8 +11,7 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from portal.models import EventStatus, RegistrationStatus, utcnow
-from portal.services import checkin, event_admin, privacy
-from portal.services import registration as service
+from portal.services import checkin, event_admin, privacy, registration as service
 from tests.unit.test_organizer_services import details as event_details
 
 SEAT_COUNT = re.compile(r"sum\(registration\.adults \+ registration\.children\)", re.I)

@@ -6,8 +6,8 @@ import pytest
 
 from portal.models import OutboxMessage
 from portal.notifications.render import SMS, render
-from portal.services import registration as registration_service
 from portal.notifications.sms import GSM7_EXTENDED, is_gsm7, segments
+from portal.services import registration as registration_service
 
 EXTENSION = sorted(GSM7_EXTENDED - {"\f"})
 
@@ -165,11 +165,12 @@ def demo_texts(app, db, school):
 
 def _demo_texts(app, db, school):
     """Every SMS kind for every demo event that has families, in every language."""
+    from sqlalchemy import select
+
     from portal.config import LANGUAGES
     from portal.demo import seed_demo
     from portal.models import OutboxMessage, Registration
     from portal.notifications.render import SMS, render
-    from sqlalchemy import select
 
     seed_demo(school)
     db.session.flush()

@@ -12,9 +12,8 @@ from sqlalchemy import func, select
 from portal.models import Attendance, CheckIn, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
-from tests.conftest import STAFF_PASSWORD
 from tests.web.helpers import hidden_fields, local_times, text_of
-from tests.web.test_access import PASSWORD, sign_in
+from tests.web.test_access import sign_in
 
 
 @pytest.fixture

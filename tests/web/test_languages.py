@@ -2,7 +2,7 @@
 where Babel has no data), plurals, lists, statuses, the place, text that is
 not in the family's language, and text messages."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import flask_babel
@@ -11,14 +11,13 @@ from babel import Locale
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.locale_data import HAITIAN_CREOLE
 from portal.i18n import format_day, format_moment, format_names, format_time_range, language_name
+from portal.locale_data import HAITIAN_CREOLE
 from portal.messages import EVENT_STATUS_NAMES, STATUS_NAMES, error_message
 from portal.models import OutboxMessage
 from portal.notifications.render import render
 from portal.presenters import need_sentences
 from portal.services import registration as registration_service
-from portal.services.event_admin import to_utc
 from tests.web.helpers import form_post, text_of
 from tests.web.test_organizer import edit_data, organizer, staff  # noqa: F401 (fixtures)
 

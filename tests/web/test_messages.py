@@ -17,7 +17,13 @@ from werkzeug.security import generate_password_hash
 
 import portal.public  # noqa: F401  (before the worker: see tests/unit/test_outbox.py)
 from portal.models import (
-    Campaign, MessageKind, MessageStatus, OutboxMessage, Registration, Suppression, utcnow,
+    Campaign,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+    Registration,
+    Suppression,
+    utcnow,
 )
 from portal.notifications.render import unsubscribe_token
 from portal.notifications.worker import send_due

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import Campaign, Decline, Event, OutboxMessage, Registration
-from portal.services.contact import normalize_email
 from portal.services import registration as registration_service
+from portal.services.contact import normalize_email
 from tests.web.helpers import form_post, registration_data, text_of, translated
 from tests.web.test_frontdesk import post_form, staff_client, tonight  # noqa: F401  (fixtures)
 from tests.web.test_organizer import new_event_data, organizer, staff  # noqa: F401  (fixtures)

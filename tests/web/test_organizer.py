@@ -15,11 +15,19 @@ from werkzeug.security import generate_password_hash
 
 from portal.i18n import language_name
 from portal.models import (
-    Attendance, Event, EventStatus, MessageStatus, OutboxMessage, Registration, RegistrationStatus, Source, utcnow,
+    Attendance,
+    Event,
+    EventStatus,
+    MessageStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Source,
+    utcnow,
 )
 from portal.services import declines, registration as registration_service
-from portal.services.event_admin import to_local
 from portal.services.contact import normalize_phone
+from portal.services.event_admin import to_local
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
 from tests.web.helpers import form_post, hidden_fields, local_times, registration_data, text_of, translated
@@ -778,7 +786,7 @@ def test_roster_prints_the_waitlist_in_line_order(app, db, staff, make_event, fa
     event = make_event(capacity=4)
     grew = registration_service.register(event.id, family(name="Ana Grew", adults=2), now).registration
     registration_service.register(event.id, family(name="Carl Stays", adults=2), now)
-    first_in_line = registration_service.register(event.id, family(name="Bea Waits", adults=3), now).registration
+    registration_service.register(event.id, family(name="Bea Waits", adults=3), now)
     db.session.commit()
     # Ana's family grows: it no longer fits, and joins the line behind Bea
     registration_service.update_registration(grew.id, family(name="Ana Grew", adults=3, phone=grew.phone),

@@ -6,7 +6,7 @@ from portal.config import TestConfig
 from portal.extensions import db as _db
 from portal.services import registration as registration_service
 from tests.conftest import IsolatedClient
-from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
+from tests.web.helpers import hidden_fields, registration_data, text_of, translated
 
 
 def test_every_page_sends_a_strict_content_security_policy(client, event):

@@ -6,12 +6,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from portal import create_app
-from portal.config import TestConfig
-from portal.extensions import db as _db, limiter
 from portal.models import User
 from portal.services.users import create_user
-from tests.conftest import IsolatedClient
 from tests.web.helpers import form_post, hidden_fields, text_of, translated
 
 PASSWORD = "correct horse battery"

@@ -17,7 +17,14 @@ from portal.services.users import UserError, authenticate, create_user
 from tests.conftest import IsolatedClient
 from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
 from tests.web.test_staff_auth import (
-    PASSWORD, PASSWORD_LINK, QUICK_HASH, csrf_of, is_signed_in, login, signed_in, staff,  # noqa: F401
+    PASSWORD,  # noqa: F401
+    PASSWORD_LINK,
+    QUICK_HASH,
+    csrf_of,
+    is_signed_in,
+    login,
+    signed_in,
+    staff,  # noqa: F401  (a fixture)
 )
 
 WAIT_MESSAGE = "There were several wrong tries for this email. Please wait a minute, then try again."
