@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import utcnow
-from portal.services import checkin as checkin_service
-from portal.services import registration as registration_service
+from portal.services import checkin as checkin_service, registration as registration_service
 from tests.e2e.test_frontdesk import TABLET, open_event, sign_in
 
 try:
