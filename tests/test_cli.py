@@ -152,7 +152,9 @@ def test_send_due_delivers_due_messages_to_the_console_once(db, flask_cli, event
         first = flask_cli("send-due")
 
     assert first.exit_code == 0, first.output
-    assert first.output.strip() == f"{len(due)} {MessageStatus.SENT}"
+    # The console stand-in prints each message, then the count.
+    assert first.output.strip().splitlines()[-1] == f"{len(due)} {MessageStatus.SENT}"
+    assert f"Code: {code}" in first.output
     sent = db.session.execute(select(OutboxMessage)).scalars().all()
     assert all(message.status == MessageStatus.SENT and message.sent_at for message in sent)
     assert "SMS to +1612555****" in caplog.text and f"Code: {code}" in caplog.text  # the console stand-in
