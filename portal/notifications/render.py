@@ -59,6 +59,19 @@ class Rendered:
     unsubscribe_url: str | None = None
 
 
+# A text names the event in a few words; the family's link has the rest.
+SMS_TITLE_LENGTH = 40
+
+
+def shortened(text, length):
+    """`text` cut at a word before `length` characters, with "..." (three
+    dots keep a text in the GSM alphabet, where an ellipsis would not)."""
+    if len(text) <= length:
+        return text
+    cut = text[:length - 3].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return cut + "..."
+
+
 def isolated(text, text_language, message_language):
     """Plain text (a subject, a text message) has no `dir`: text in the other
     direction than the message is wrapped in Unicode isolates, so an English
@@ -116,7 +129,8 @@ def render(message):
             subject = str(SUBJECTS[message.kind]) % {"title": isolated(title, title_language, message.language)}
             lead = str(LEADS[message.kind])
             sms = str(SMS[message.kind]) % {
-                "school": school.sms_sender, "title": isolated(title, title_language, message.language),
+                "school": school.sms_sender,
+                "title": isolated(shortened(title, SMS_TITLE_LENGTH), title_language, message.language),
                 "when": when, "place": isolated(place, place_language, message.language),
                 "code": registration.checkin_code, "link": link or "",
             }

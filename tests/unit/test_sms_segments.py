@@ -251,3 +251,22 @@ def sms_in(app, registration, token, kind, language):
     message.registration = registration
     with app.test_request_context():
         return render(message).sms
+
+
+def test_a_long_title_is_shortened_in_a_text_at_a_word_with_three_dots():
+    from portal.notifications.render import SMS_TITLE_LENGTH, shortened
+
+    title = "Family literacy workshop: reading at home in any language"
+    short = shortened(title, SMS_TITLE_LENGTH)
+    assert short == "Family literacy workshop: reading at..."
+    assert len(short) <= SMS_TITLE_LENGTH and is_gsm7(short)  # "..." and not an ellipsis, which is not GSM-7
+    assert shortened("Math games night", SMS_TITLE_LENGTH) == "Math games night"
+
+
+def test_texts_name_a_long_event_in_a_few_words(demo_texts):
+    from portal.notifications.render import SMS_TITLE_LENGTH
+
+    texts = [text for language, _kind, text, _usual in demo_texts if language == "en"]
+    assert any("..." in text for text in texts)
+    assert not any("reading at home in any language" in text for text in texts)
+    assert SMS_TITLE_LENGTH == 40
