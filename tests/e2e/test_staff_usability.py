@@ -64,6 +64,14 @@ def sign_in(page, user):
     expect(page).not_to_have_url(re.compile(r"/staff/login"))
 
 
+def at_the_door(open_context, desk, event_id, path="", size=TABLET):
+    """The desk signed in on the check-in screen of `event_id`, at `size`."""
+    context, page = open_context(size)
+    sign_in(page, desk)
+    open_checkin(page, event_id, path)
+    return context, page
+
+
 def open_checkin(page, event_id, path=""):
     page.goto(f"/staff/checkin/events/{event_id}{path}")
     expect(page.locator("#frontdesk")).to_have_attribute("data-loaded", "true")  # the script holds the list
@@ -81,9 +89,7 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
     event, families = tonight
     marcus_id, _code = families["marcus"]
     jose_id, jose_code = families["jose"]
-    context, page = open_context(TABLET)
-    sign_in(page, desk)
-    open_checkin(page, event.id)
+    context, page = at_the_door(open_context, desk, event.id)
     search, message = page.locator("#fd-q"), page.locator("#fd-message")
 
     search.click()
@@ -145,9 +151,7 @@ def test_a_late_answer_about_the_last_family_does_not_come_back_over_the_next_se
     event, families = tonight
     marcus_id, _code = families["marcus"]
     _jose_id, jose_code = families["jose"]
-    context, page = open_context(TABLET)
-    sign_in(page, desk)
-    open_checkin(page, event.id)
+    context, page = at_the_door(open_context, desk, event.id)
     held = []
     page.route(re.compile(r"/registrations/\d+/checkin$"), lambda route: held.append(route))
     search, message = page.locator("#fd-q"), page.locator("#fd-message")
@@ -169,9 +173,7 @@ def test_a_late_answer_about_the_last_family_does_not_come_back_over_the_next_se
 
 def test_the_walk_in_page_shows_its_form_before_the_family_list(db, tonight, desk, open_context):
     event, _families = tonight
-    context, page = open_context(TABLET)
-    sign_in(page, desk)
-    open_checkin(page, event.id, "/walk-in")
+    context, page = at_the_door(open_context, desk, event.id, "/walk-in")
     form = page.locator(".fd-walkin-page form").bounding_box()
     families = page.locator("#fd-list").bounding_box()
     assert form["y"] < families["y"]
@@ -183,9 +185,7 @@ def test_the_walk_in_page_shows_its_form_before_the_family_list(db, tonight, des
 @pytest.mark.parametrize("size", [PHONE, TABLET], ids=["phone", "tablet"])
 def test_the_search_box_is_on_screen_without_scrolling(db, tonight, desk, open_context, size):
     event, _families = tonight
-    context, page = open_context(size)
-    sign_in(page, desk)
-    open_checkin(page, event.id)
+    context, page = at_the_door(open_context, desk, event.id, size=size)
     box = page.locator("#fd-q").bounding_box()
     assert box["y"] + box["height"] <= size["viewport"]["height"], f"the search box ends at {box['y'] + box['height']}"
     sign_out_lines = page.locator("form.signout button").first.evaluate(
@@ -312,9 +312,7 @@ def test_staff_pages_keep_the_staff_members_language_not_the_familys(db, tonight
 def test_the_front_desk_keeps_its_list_for_the_tab_only_and_forgets_it_on_sign_out(
         db, tonight, desk, open_context):
     event, families = tonight
-    context, page = open_context(TABLET)
-    sign_in(page, desk)
-    open_checkin(page, event.id)
+    context, page = at_the_door(open_context, desk, event.id)
     kept = page.evaluate("""(id) => ({
         local: Object.keys(localStorage).filter((name) => name.endsWith(':roster')),
         session: JSON.parse(sessionStorage.getItem('fd:v1:' + id + ':roster')),
