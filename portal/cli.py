@@ -6,15 +6,15 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from .extensions import db
-from .models import ROLES, Event, User
+from .models import ROLES, Event, Role, User
 from .services.schools import ensure_default_school, school_by_slug
 from .services.users import UserError, create_user
 
 DEMO_PASSWORD = "family-events-demo"
 DEMO_USERS = [
-    ("admin@lincoln.example", "Alex Admin", "admin"),
-    ("organizer@lincoln.example", "Olivia Organizer", "organizer"),
-    ("frontdesk@lincoln.example", "Frank Frontdesk", "frontdesk"),
+    ("admin@lincoln.example", "Alex Admin", Role.ADMIN),
+    ("organizer@lincoln.example", "Olivia Organizer", Role.ORGANIZER),
+    ("frontdesk@lincoln.example", "Frank Frontdesk", Role.FRONTDESK),
 ]
 
 

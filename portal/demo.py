@@ -282,11 +282,9 @@ def _past_events(events):
                                     phone=f"+16125559{event.id % 10}{index:02d}", grades=grades)
             registration = register(event.id, details, week_before).registration
             if came:
-                registration.attendance = Attendance.ATTENDED
-                registration.checked_in_at = event.starts_at
-                registration.arrived_adults, registration.arrived_children = adults, children
+                registration.mark_attendance(Attendance.ATTENDED, event.starts_at, adults, children)
             else:
-                registration.attendance = Attendance.NO_SHOW
+                registration.mark_attendance(Attendance.NO_SHOW, event.starts_at)
             count += 1
         for reason, language, note in PAST_DECLINES.get(key, []):
             db.session.add(Decline(event_id=event.id, reason=reason, language=language, note=note))

@@ -3,14 +3,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import segno
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 
 from .i18n import format_day, format_moment, format_names, format_time_range, language_name
-from .messages import GRADE_NAMES
 from .models import EventStatus
 from .services.contact import display_phone
 from .services.events import Places
 from .services.registration import registration_window
+from .vocabulary import GRADE_NAMES, Channel
 
 
 @dataclass
@@ -100,27 +100,4 @@ def contact_in_words(route):
     if route is None:
         return None
     channel, address = route
-    return "\u2066" + (display_phone(address) if channel == "sms" else address) + "\u2069"
-
-
-def need_sentences(registration):
-    """Each need of a registration as a short sentence in the page's language."""
-    sentences = []
-    for need in registration.needs:
-        if need.kind == "childcare":
-            if need.detail:
-                sentence = ngettext("Childcare for %(num)d child, age %(ages)s",
-                                    "Childcare for %(num)d children, ages %(ages)s", need.quantity,
-                                    ages=format_names(age.strip() for age in need.detail.split(",")))
-            else:
-                sentence = ngettext("Childcare for %(num)d child", "Childcare for %(num)d children", need.quantity)
-        elif need.kind == "transportation":
-            sentence = ngettext("A ride for %(num)d person", "A ride for %(num)d people", need.quantity)
-        elif need.kind == "interpreter":
-            sentence = _("An interpreter in %(language)s", language=language_name(need.detail))
-        elif need.kind == "accessibility":
-            sentence = _("Help to take part: %(detail)s", detail=need.detail)
-        else:
-            sentence = _("Food: %(detail)s", detail=need.detail)
-        sentences.append(sentence)
-    return sentences
+    return "\u2066" + (display_phone(address) if channel == Channel.SMS else address) + "\u2069"

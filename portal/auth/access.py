@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from ..extensions import db
-from ..models import Event, utcnow
+from ..models import Event, Role, utcnow
 
-ORGANIZERS = ("admin", "organizer")
-FRONT_DESK = "frontdesk"
-DOOR_STAFF = ("admin", "organizer", FRONT_DESK)
-ADMINS = ("admin",)
+ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
+FRONT_DESK = Role.FRONTDESK
+DOOR_STAFF = (Role.ADMIN, Role.ORGANIZER, FRONT_DESK)
+ADMINS = (Role.ADMIN,)
 
 
 def forgetting_browser_storage(response):

@@ -3,7 +3,7 @@ from wtforms import BooleanField, PasswordField
 from wtforms.validators import InputRequired
 
 from ..forms import ChoiceField, EmailAddressField, PortalForm, TextField, choices
-from ..messages import ROLE_NAMES
+from ..vocabulary import Role
 
 
 class LoginForm(PortalForm):
@@ -32,7 +32,7 @@ class UserForm(PortalForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = choices(ROLE_NAMES.items())
+        self.role.choices = choices(Role.labels().items())
 
 
 class ContactForm(PortalForm):

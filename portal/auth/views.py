@@ -11,7 +11,7 @@ from ..extensions import db, limiter
 from ..forms import PortalForm
 from ..i18n import shipped_languages
 from ..messages import error_message
-from ..models import STAFF_SESSION_KEY, User, utcnow
+from ..models import STAFF_SESSION_KEY, Role, User, utcnow
 from ..services import privacy, users as user_service
 from ..services.users import UserError
 from . import bp
@@ -32,7 +32,7 @@ def _safe_next(target):
 
 
 def home_for(user):
-    if user.role == "frontdesk":
+    if user.role == Role.FRONTDESK:
         return url_for("frontdesk.today")
     return url_for("organizer.events")
 

@@ -1,29 +1,33 @@
-from .base import utcnow
-from .event import MAX_CAPACITY, Event, EventStatus, EventText
-from .grades import GRADES, grades_to_mask, mask_to_grades
-from .message import Campaign, MessageKind, MessageStatus, OutboxMessage, Suppression
-from .registration import (
-    MAX_ADULTS,
-    MAX_CHILDREN,
+from ..vocabulary import (
     Attendance,
-    CheckIn,
-    Decline,
+    Channel,
+    CheckInAction,
     DeclineReason,
-    ManageToken,
-    Need,
+    EventStatus,
+    MessageKind,
+    MessageStatus,
     NeedKind,
-    Registration,
     RegistrationStatus,
+    Role,
     Source,
 )
+from .base import utcnow
+from .checkin import CheckIn
+from .decline import Decline
+from .event import MAX_CAPACITY, Event, EventText
+from .grades import GRADES, grades_to_mask, mask_to_grades
+from .manage_token import ManageToken
+from .message import Campaign, OutboxMessage, Suppression
+from .need import Need
+from .registration import MAX_ADULTS, MAX_CHILDREN, Registration
 from .school import School
 from .user import ROLES, STAFF_SESSION_KEY, LoginThrottle, StaffSession, User
 
 __all__ = [
     "utcnow", "MAX_ADULTS", "MAX_CAPACITY", "MAX_CHILDREN", "Event", "EventStatus", "EventText", "GRADES",
     "grades_to_mask", "mask_to_grades",
-    "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "ManageToken", "Need", "NeedKind", "Registration",
-    "RegistrationStatus",
-    "School", "ROLES", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign", "MessageKind",
-    "MessageStatus", "OutboxMessage", "Suppression",
+    "Attendance", "CheckIn", "CheckInAction", "Channel", "Source", "Decline", "DeclineReason", "ManageToken", "Need",
+    "NeedKind", "Registration", "RegistrationStatus",
+    "School", "ROLES", "Role", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign",
+    "MessageKind", "MessageStatus", "OutboxMessage", "Suppression",
 ]

@@ -4,17 +4,20 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import EventStatus
 from .base import check_between, check_one_of, utcnow
 from .grades import GradeSet
 
 MAX_CAPACITY = 5000  # people at one event; childcare places too
 
 
-class EventStatus:
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CANCELLED = "cancelled"
-    ALL = (DRAFT, PUBLISHED, CANCELLED)
+# The only moves an event may make; see Event.move_to. A cancelled event
+# stays cancelled: families were told.
+STATUS_MOVES = {
+    EventStatus.DRAFT: {EventStatus.PUBLISHED, EventStatus.CANCELLED},
+    EventStatus.PUBLISHED: {EventStatus.DRAFT, EventStatus.CANCELLED},
+    EventStatus.CANCELLED: set(),
+}
 
 
 class Event(db.Model):
@@ -49,7 +52,7 @@ class Event(db.Model):
         Index("ix_event_school_status_starts", "school_id", "status", "starts_at"),
         check_between("capacity", 1, MAX_CAPACITY),
         check_between("childcare_capacity", 0, MAX_CAPACITY),
-        check_one_of("status", EventStatus.ALL),
+        check_one_of("status", EventStatus.values()),
     )
 
     @property
@@ -59,6 +62,15 @@ class Event(db.Model):
     @property
     def offers_interpreters(self):
         return bool(self.interpreter_languages)
+
+    def move_to(self, status, now=None):
+        if status == self.status:
+            return
+        if status not in STATUS_MOVES[self.status or EventStatus.DRAFT]:
+            raise ValueError(f"event cannot move from {self.status} to {status}")
+        self.status = status
+        if status == EventStatus.CANCELLED:
+            self.cancelled_at = now
 
     def text_for(self, language):
         """The organizer's text in `language`, else in the event's default

@@ -4,26 +4,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import MessageStatus
 from .base import utcnow
-
-
-class MessageKind:
-    CONFIRMATION = "confirmation"
-    WAITLISTED = "waitlisted"
-    PROMOTED = "promoted"
-    REMINDER = "reminder"
-    CHANGED = "changed"
-    CANCELLED = "cancelled"
-    LINK = "link"  # the manage link again, for a family who lost it
-    ORGANIZER = "organizer"  # written by an organizer (see Campaign)
-
-
-class MessageStatus:
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"  # gave up after the last retry
-    SUPPRESSED = "suppressed"  # the family asked us to stop
 
 
 class OutboxMessage(db.Model):

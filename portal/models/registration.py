@@ -4,6 +4,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import Attendance, Channel, RegistrationStatus, Source
 from .base import check_between, check_one_of, utcnow
 from .grades import GradeSet
 
@@ -11,41 +12,22 @@ from .grades import GradeSet
 MAX_ADULTS = 10
 MAX_CHILDREN = 15
 
+# The only moves a registration may make; see Registration.move_to.
+STATUS_MOVES = {
+    RegistrationStatus.WAITLISTED: {RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED},
+    RegistrationStatus.CONFIRMED: {RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED},
+    # restored by an organizer while its places are free
+    RegistrationStatus.CANCELLED: {RegistrationStatus.CONFIRMED},
+}
 
-class RegistrationStatus:
-    CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
-    ALL = (CONFIRMED, WAITLISTED, CANCELLED)
-
-    # The only moves a registration may make; see Registration.move_to.
-    TRANSITIONS = {
-        WAITLISTED: {CONFIRMED, CANCELLED},
-        CONFIRMED: {WAITLISTED, CANCELLED},
-        CANCELLED: {CONFIRMED},  # restored by an organizer while its places are free
-    }
-
-
-class Attendance:
-    UNKNOWN = "unknown"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
-    ALL = (UNKNOWN, ATTENDED, NO_SHOW)
-
-
-class Source:
-    ONLINE = "online"
-    STAFF = "staff"
-    WALK_IN = "walk_in"
-
-
-class NeedKind:
-    CHILDCARE = "childcare"
-    TRANSPORTATION = "transportation"
-    INTERPRETER = "interpreter"
-    ACCESSIBILITY = "accessibility"
-    DIETARY = "dietary"
-    ALL = (CHILDCARE, TRANSPORTATION, INTERPRETER, ACCESSIBILITY, DIETARY)
+# What may be recorded at the door; see Registration.mark_attendance. A
+# family marked as a no-show who turns up late is checked in all the same;
+# an undo makes a checked-in family expected again.
+ATTENDANCE_MOVES = {
+    Attendance.UNKNOWN: {Attendance.ATTENDED, Attendance.NO_SHOW},
+    Attendance.NO_SHOW: {Attendance.ATTENDED},
+    Attendance.ATTENDED: {Attendance.UNKNOWN},
+}
 
 
 class Registration(db.Model):
@@ -57,12 +39,12 @@ class Registration(db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))  # digits, with a leading + if given
     language: Mapped[str] = mapped_column(String(8))
     # "sms" or "email": how the family wants to hear from us when they gave both.
-    contact_preference: Mapped[str] = mapped_column(String(10), default="sms")
+    contact_preference: Mapped[str] = mapped_column(String(10), default=Channel.SMS)
     adults: Mapped[int]
     children: Mapped[int]
     grades = mapped_column(GradeSet, nullable=False, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(20), default="online")
+    source: Mapped[str] = mapped_column(String(20), default=Source.ONLINE)
     # Only a hash of the manage token is kept: a leaked database gives no manage links.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     checkin_code: Mapped[str] = mapped_column(String(12), unique=True)
@@ -73,7 +55,7 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None]
     # What happened at the door: filled by check-in, cleared by undo.
-    attendance: Mapped[str] = mapped_column(String(20), default="unknown")
+    attendance: Mapped[str] = mapped_column(String(20), default=Attendance.UNKNOWN)
     checked_in_at: Mapped[datetime | None]
     arrived_adults: Mapped[int | None]
     arrived_children: Mapped[int | None]
@@ -100,8 +82,8 @@ class Registration(db.Model):
         check_between("children", 0, MAX_CHILDREN),
         check_between("arrived_adults", 0, MAX_ADULTS, nullable=True),
         check_between("arrived_children", 0, MAX_CHILDREN, nullable=True),
-        check_one_of("status", RegistrationStatus.ALL),
-        check_one_of("attendance", Attendance.ALL),
+        check_one_of("status", RegistrationStatus.values()),
+        check_one_of("attendance", Attendance.values()),
         Index("ix_registration_event_address", "event_id", "address_hash"),
     )
 
@@ -112,7 +94,7 @@ class Registration(db.Model):
     def move_to(self, status, now):
         if status == self.status:
             return
-        if self.status is not None and status not in RegistrationStatus.TRANSITIONS[self.status]:
+        if self.status is not None and status not in STATUS_MOVES[self.status]:
             raise ValueError(f"registration cannot move from {self.status} to {status}")
         self.status = status
         if status == RegistrationStatus.WAITLISTED:
@@ -123,75 +105,20 @@ class Registration(db.Model):
         elif status == RegistrationStatus.CANCELLED:
             self.cancelled_at = now
 
+    def mark_attendance(self, attendance, now, adults=None, children=None):
+        """Record what happened at the door: who came (and how many, when
+        they came), who did not, or an undo that makes the family expected
+        again."""
+        current = self.attendance or Attendance.UNKNOWN
+        if attendance not in ATTENDANCE_MOVES[current]:
+            raise ValueError(f"attendance cannot move from {current} to {attendance}")
+        self.attendance = attendance
+        if attendance == Attendance.ATTENDED:
+            self.checked_in_at = now
+            self.arrived_adults, self.arrived_children = adults, children
+        elif attendance == Attendance.UNKNOWN:
+            self.checked_in_at = None
+            self.arrived_adults = self.arrived_children = None
+
     def need(self, kind):
         return next((need for need in self.needs if need.kind == kind), None)
-
-
-class Need(db.Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registration.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(20))
-    quantity: Mapped[int] = mapped_column(default=0)  # children in childcare, seats in a ride
-    detail: Mapped[str] = mapped_column(Text, default="")  # ages, a language code, or free text
-
-    registration = relationship("Registration", back_populates="needs")
-
-
-class DeclineReason:
-    WORK = "work"
-    TIME = "time"
-    CHILDCARE = "childcare"
-    TRANSPORTATION = "transportation"
-    LANGUAGE = "language"
-    HEALTH = "health"
-    OTHER = "other"
-    ALL = (WORK, TIME, CHILDCARE, TRANSPORTATION, LANGUAGE, HEALTH, OTHER)
-
-
-class Decline(db.Model):
-    """A family's "we can't come", with the reason."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
-    reason: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
-    name: Mapped[str] = mapped_column(String(200), default="")
-    language: Mapped[str] = mapped_column(String(8))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    event = relationship("Event")
-
-
-class CheckIn(db.Model):
-    """One row per check-in or undo at the door: who, when, how many came.
-    `client_key` makes a replayed offline check-in count once."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)
-    action: Mapped[str] = mapped_column(String(20))  # check_in, undo, no_show
-    adults: Mapped[int] = mapped_column(default=0)
-    children: Mapped[int] = mapped_column(default=0)
-    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
-    client_key: Mapped[str | None] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    registration = relationship("Registration")
-    staff = relationship("User")
-
-    __table_args__ = (
-        check_between("adults", 0, MAX_ADULTS),
-        check_between("children", 0, MAX_CHILDREN),
-    )
-
-
-class ManageToken(db.Model):
-    """A manage link sent again to a family who lost theirs (only its hash).
-    It works alongside the link given at registration, which keeps working."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id", ondelete="CASCADE"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

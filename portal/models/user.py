@@ -7,9 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db, login_manager
+from ..vocabulary import Role
 from .base import utcnow
 
-ROLES = ("admin", "organizer", "frontdesk")
+ROLES = Role.values()
 # The session cookie's key for the sign-in's token (see StaffSession).
 STAFF_SESSION_KEY = "staff_session"
 

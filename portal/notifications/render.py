@@ -8,8 +8,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..calendar import registration_calendar
 from ..i18n import babel_code, format_day, format_moment, format_time_range, lang_attributes, text_direction
-from ..models import MessageKind
-from ..presenters import need_sentences
+from ..models import Channel, MessageKind
+from ..need_words import need_sentences
 
 SUBJECTS = {
     MessageKind.CONFIRMATION: _l("You are registered: %(title)s"),
@@ -159,7 +159,7 @@ def render(message):
         text_body = render_template("messages/email.txt", **context)
         html_body = render_template("messages/email.html", **context)
         ics = None
-        if message.kind in WITH_CALENDAR and message.channel == "email":
+        if message.kind in WITH_CALENDAR and message.channel == Channel.EMAIL:
             ics = registration_calendar(registration, message.language, link)
     return Rendered(subject=subject, text=text_body, html=html_body, sms=sms, ics=ics,
                     unsubscribe_url=unsubscribe)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import MessageStatus, OutboxMessage, utcnow
+from ..models import Channel, MessageStatus, OutboxMessage, utcnow
 from ..services import notify
 from ..services.contact import may_text
 from .email import EmailError, build_email, email_sender, message_id, sender_address
@@ -76,7 +76,7 @@ def _write(message, config):
     """The message as its sender takes it: an email, or an SMS text."""
     try:
         rendered = render(message)
-        if message.channel != "email":
+        if message.channel != Channel.EMAIL:
             return rendered.sms
         sender = sender_address(config, message.registration.event.school.name)
         return build_email(sender, message.recipient, rendered, rendered.unsubscribe_url,
@@ -91,16 +91,16 @@ def _write(message, config):
 def _deliver(message, config, senders):
     if notify.is_suppressed(message.channel, message.recipient):
         return MessageStatus.SUPPRESSED, "", 0
-    if message.channel == "sms" and not may_text(
+    if message.channel == Channel.SMS and not may_text(
             message.recipient, message.registration.event.school.country, config["SMS_ALLOWED_COUNTRIES"]):
         # A number kept from before the rule, or typed in by staff: the forms
         # refuse it, and so does the sender, for as long as the rule holds.
         raise SmsError("country not allowed for text messages", permanent=True)
     written = _write(message, config)
     try:
-        if message.channel == "email":
-            return MessageStatus.SENT, senders["email"].send(written) or "", 0
-        return MessageStatus.SENT, senders["sms"].send(message.recipient, written) or "", len(segments(written))
+        if message.channel == Channel.EMAIL:
+            return MessageStatus.SENT, senders[Channel.EMAIL].send(written) or "", 0
+        return MessageStatus.SENT, senders[Channel.SMS].send(message.recipient, written) or "", len(segments(written))
     except (EmailError, SmsError):
         raise
     except Exception as error:

@@ -15,10 +15,11 @@ from ..forms import (
     choices,
 )
 from ..i18n import language_name
-from ..messages import GRADE_NAMES, NEED_NAMES, error_message
+from ..messages import error_message
 from ..models import GRADES
 from ..services.event_admin import MAX_CAPACITY, EventDetails
 from ..services.registration import MAX_PARTY_LIMIT
+from ..vocabulary import GRADE_NAMES, NeedKind, RegistrationStatus
 
 
 class _EventFields(PortalForm):
@@ -130,9 +131,9 @@ CampaignForm = with_text_per_language("CampaignForm", _CampaignFields, ("subject
 def campaign_form(formdata=None):
     form = CampaignForm(formdata=formdata) if formdata is not None else CampaignForm()
     form.status.choices = choices([("everyone", _l("Everyone registered (confirmed and waitlist)")),
-                                   ("confirmed", _l("Confirmed families")),
-                                   ("waitlisted", _l("Families on the waitlist"))])
-    form.need.choices = choices([("", _l("Any help, or none"))] + list(NEED_NAMES.items()))
+                                   (RegistrationStatus.CONFIRMED, _l("Confirmed families")),
+                                   (RegistrationStatus.WAITLISTED, _l("Families on the waitlist"))])
+    form.need.choices = choices([("", _l("Any help, or none"))] + list(NeedKind.labels().items()))
     form.language.choices = choices([("", _l("Any language"))] + list(LANGUAGES.items()))
     return form
 

@@ -19,11 +19,12 @@ from ..forms import (
     choices,
 )
 from ..i18n import language_name
-from ..messages import DECLINE_REASON_NAMES, GRADE_NAMES, error_message
+from ..messages import error_message
 from ..models import GRADES
 from ..services import registration as registration_service
 from ..services.contact import normalize_email, normalize_phone
 from ..services.registration import MAX_ADULTS, MAX_CHILD_AGE, MAX_CHILDREN, FamilyDetails
+from ..vocabulary import GRADE_NAMES, Channel, DeclineReason, NeedKind
 from .abuse import form_opened_stamp, looks_automated, seconds_since_opened
 
 AGE_SEPARATORS = re.compile(r"[\s,،、，;/]+")
@@ -70,8 +71,8 @@ class RegistrationForm(PortalForm):
     phone = PhoneField(_l("Phone number"))
     email = EmailAddressField(_l("Email"))
     contact_preference = RadioChoiceField(
-        _l("How should we contact you?"), default="sms",
-        choices=choices([("sms", _l("Text message")), ("email", _l("Email"))]))
+        _l("How should we contact you?"), default=Channel.SMS,
+        choices=choices(Channel.labels().items()))
     language = ChoiceField(_l("The language you prefer"))
     adults = CountField(_l("Adults coming"), minimum=1, maximum=MAX_ADULTS, default=1,
                         range_code="adults_out_of_range")
@@ -144,7 +145,7 @@ class RegistrationForm(PortalForm):
             childcare_ages=value("childcare_ages", []),
             transportation_seats=value("transportation_seats", 0),
             interpreter_language=value("interpreter_language", "") or None,
-            contact_preference=self.contact_preference.data or "sms",
+            contact_preference=self.contact_preference.data or Channel.SMS,
             accessibility=self.accessibility.data,
             dietary=value("dietary", ""),
             note=self.note.data,
@@ -202,23 +203,23 @@ def _prefill(form, registration):
         form.grades.data = registration.grades
     form.note.data = registration.note
     for need in registration.needs:
-        if need.kind == "childcare" and "childcare_children" in form:
+        if need.kind == NeedKind.CHILDCARE and "childcare_children" in form:
             form.childcare_children.data = need.quantity
             form.childcare_ages.process_data([int(age) for age in split_ages(need.detail) if age.isdecimal()])
-        elif need.kind == "transportation" and "transportation_seats" in form:
+        elif need.kind == NeedKind.TRANSPORTATION and "transportation_seats" in form:
             form.transportation_seats.data = need.quantity
-        elif need.kind == "interpreter" and "interpreter_language" in form:
+        elif need.kind == NeedKind.INTERPRETER and "interpreter_language" in form:
             form.interpreter_language.data = need.detail
-        elif need.kind == "accessibility":
+        elif need.kind == NeedKind.ACCESSIBILITY:
             form.accessibility.data = need.detail
-        elif need.kind == "dietary" and "dietary" in form:
+        elif need.kind == NeedKind.DIETARY and "dietary" in form:
             form.dietary.data = need.detail
 
 
 class DeclineForm(PortalForm):
     reason = RadioField(
         _l("Why can't you come?"),
-        choices=choices(DECLINE_REASON_NAMES.items()),
+        choices=choices(DeclineReason.labels().items()),
         validators=[InputRequired(message=_l("Please choose a reason from the list."))],
         validate_choice=False,
     )

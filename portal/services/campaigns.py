@@ -3,7 +3,16 @@ from sqlalchemy import func, select
 
 from ..config import LANGUAGES
 from ..extensions import db
-from ..models import Campaign, MessageKind, Need, NeedKind, OutboxMessage, Registration, RegistrationStatus
+from ..models import (
+    Campaign,
+    MessageKind,
+    MessageStatus,
+    Need,
+    NeedKind,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+)
 from . import notify
 from .errors import DomainError
 
@@ -21,7 +30,7 @@ def audience(event_id, status="everyone", need=None, language=None):
         Registration.event_id == event_id,
         Registration.status.in_(AUDIENCE_STATUSES.get(status, AUDIENCE_STATUSES["everyone"])),
     )
-    if need in NeedKind.ALL:
+    if need in NeedKind.values():
         statement = statement.where(Registration.id.in_(select(Need.registration_id).where(Need.kind == need)))
     if language in LANGUAGES:
         statement = statement.where(Registration.language == language)
@@ -84,7 +93,7 @@ def event_campaigns(event_id):
 def failed_messages(event_id):
     """Messages to reach another way: those of families not forgotten since."""
     return db.session.execute(
-        select(OutboxMessage).where(OutboxMessage.event_id == event_id, OutboxMessage.status == "failed",
+        select(OutboxMessage).where(OutboxMessage.event_id == event_id, OutboxMessage.status == MessageStatus.FAILED,
                                     OutboxMessage.recipient != "")
         .order_by(OutboxMessage.created_at.desc())
     ).scalars().all()

@@ -22,6 +22,7 @@ from ..extensions import db
 from ..models import (
     Attendance,
     CheckIn,
+    CheckInAction,
     Event,
     EventStatus,
     Registration,
@@ -34,7 +35,7 @@ from .errors import DomainError, RegistrationError
 from .registration import MAX_ADULTS, MAX_CHILDREN, confirmed_people, register
 from .tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, normalize_checkin_code
 
-CHECK_IN, UNDO, NO_SHOW = "check_in", "undo", "no_show"
+CHECK_IN, UNDO, NO_SHOW = CheckInAction.CHECK_IN, CheckInAction.UNDO, CheckInAction.NO_SHOW
 SEARCH_LIMIT = 50
 MAX_CLIENT_KEY = 64
 # Rows changed this long before the last poll are sent again: a transaction
@@ -411,9 +412,7 @@ def _replayed(event, earlier, outcome):
 
 
 def _mark_arrived(registration, adults, children, user, now, client_key):
-    registration.attendance = Attendance.ATTENDED
-    registration.checked_in_at = now
-    registration.arrived_adults, registration.arrived_children = adults, children
+    registration.mark_attendance(Attendance.ATTENDED, now, adults, children)
     row = _record(registration, CHECK_IN, user, now, client_key, adults, children)
     db.session.flush()
     return row
@@ -450,9 +449,7 @@ def undo_check_in(event, registration_id, user, now, client_key=None):
         return _replayed(event, earlier, "undone")
     if registration.attendance != Attendance.ATTENDED:
         raise CheckInError("not_checked_in")
-    registration.attendance = Attendance.UNKNOWN
-    registration.checked_in_at = None
-    registration.arrived_adults = registration.arrived_children = None
+    registration.mark_attendance(Attendance.UNKNOWN, now)
     _record(registration, UNDO, user, now, client_key)
     db.session.flush()
     return DoorResult("undone", registration)

@@ -189,7 +189,7 @@ def _registrations_query(event_id, query, status, need, sort):
         statement = statement.where(or_(*conditions))
     if status in STATUS_ORDER:
         statement = statement.where(Registration.status == status)
-    if need in NeedKind.ALL:
+    if need in NeedKind.values():
         statement = statement.where(
             Registration.id.in_(select(Need.registration_id).where(Need.kind == need))
         )

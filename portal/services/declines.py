@@ -8,7 +8,7 @@ MAX_NOTE = 1000
 
 
 def record_decline(event, reason, language, now, note="", name=""):
-    if reason not in DeclineReason.ALL:
+    if reason not in DeclineReason.values():
         raise DomainError("unknown_reason", field="reason")
     if registration_window(event, now) in ("event_not_found", "event_cancelled", "event_past"):
         raise DomainError("event_closed")

@@ -145,7 +145,7 @@ def publish(event, now):
         raise EventError("event_cancelled")
     if event.ends_at <= now:
         raise EventError("event_past")
-    event.status = EventStatus.PUBLISHED
+    event.move_to(EventStatus.PUBLISHED, now)
     db.session.flush()
     return promote_waitlisted(event, now)
 
@@ -153,7 +153,7 @@ def publish(event, now):
 def unpublish(event):
     if event.status != EventStatus.PUBLISHED:
         raise EventError("event_not_published")
-    event.status = EventStatus.DRAFT
+    event.move_to(EventStatus.DRAFT)
     db.session.flush()
 
 
@@ -163,8 +163,7 @@ def cancel(event, now):
     if event.status == EventStatus.CANCELLED:
         return
     was_public = event.status == EventStatus.PUBLISHED
-    event.status = EventStatus.CANCELLED
-    event.cancelled_at = now
+    event.move_to(EventStatus.CANCELLED, now)
     db.session.flush()
     if was_public and event.ends_at > now:
         notify.queue_event_notice(event, MessageKind.CANCELLED, now)

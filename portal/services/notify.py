@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
 from ..models import (
+    Channel,
     Event,
     EventStatus,
     MessageKind,
@@ -26,12 +27,12 @@ REMINDER_LOOKAHEAD = timedelta(days=15)
 
 def channel_for(registration):
     """(channel, address) the family asked for, or None without a contact."""
-    if registration.contact_preference == "email" and registration.email:
-        return "email", registration.email
+    if registration.contact_preference == Channel.EMAIL and registration.email:
+        return Channel.EMAIL, registration.email
     if registration.phone:
-        return "sms", registration.phone
+        return Channel.SMS, registration.phone
     if registration.email:
-        return "email", registration.email
+        return Channel.EMAIL, registration.email
     return None
 
 
@@ -116,13 +117,13 @@ def schedule_reminders(now):
         values.append(dict(
             registration_id=registration.id, event_id=registration.event_id, kind=MessageKind.REMINDER,
             channel=channel, recipient=recipient, language=registration.language, payload={"hours": hours},
-            status="pending", attempts=0, next_attempt_at=now, last_error="", provider_id="", segments=0,
+            status=MessageStatus.PENDING, attempts=0, next_attempt_at=now, last_error="", provider_id="", segments=0,
             dedupe_key=reminder_key(registration.id, hours), created_at=now,
         ))
         for earlier in offsets:
             if earlier > hours:
                 # the earlier reminder's moment has passed: mark it as not to be sent
-                values.append(dict(values[-1], payload={"hours": earlier}, status="suppressed",
+                values.append(dict(values[-1], payload={"hours": earlier}, status=MessageStatus.SUPPRESSED,
                                    dedupe_key=reminder_key(registration.id, earlier)))
     if not values:
         return 0

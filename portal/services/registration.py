@@ -12,6 +12,7 @@ from ..models import (
     GRADES,
     MAX_ADULTS,
     MAX_CHILDREN,
+    Channel,
     Event,
     EventStatus,
     ManageToken,
@@ -46,7 +47,7 @@ class FamilyDetails:
     childcare_ages: list = field(default_factory=list)
     transportation_seats: int = 0
     interpreter_language: str | None = None
-    contact_preference: str = "sms"  # or "email", when both were given
+    contact_preference: str = Channel.SMS  # or Channel.EMAIL, when both were given
     accessibility: str = ""
     dietary: str = ""
     note: str = ""
@@ -220,7 +221,8 @@ def _apply(registration, details):
     registration.phone_last4 = phone_last_digits(details.phone)
     registration.language = details.language
     registration.contact_preference = (
-        "email" if details.email and (details.contact_preference == "email" or not details.phone) else "sms"
+        Channel.EMAIL if details.email and (details.contact_preference == Channel.EMAIL or not details.phone)
+        else Channel.SMS
     )
     registration.adults = details.adults
     registration.children = details.children

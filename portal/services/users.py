@@ -6,7 +6,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from ..extensions import db
-from ..models import ROLES, LoginThrottle, StaffSession, User
+from ..models import ROLES, LoginThrottle, Role, StaffSession, User
 from .contact import normalize_email
 from .errors import DomainError
 from .tokens import hash_token, new_manage_token
@@ -224,7 +224,7 @@ def sign_out_everywhere(user):
 def update_user(user, acting_user, name, email, role, active):
     if role not in ROLES:
         raise UserError("role_invalid", field="role")
-    if user.id == acting_user.id and (role != "admin" or not active):
+    if user.id == acting_user.id and (role != Role.ADMIN or not active):
         raise UserError("cannot_demote_self", field="role")
     user.email = _check_email(email, user.school_id, exclude_user_id=user.id)
     user.name = (name or "").strip() or user.email
