@@ -10,12 +10,12 @@ from babel.lists import format_list
 from flask import url_for
 from flask_babel import gettext as _, ngettext
 
-from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits, language_name
-from ..messages import STATUS_NAMES
-from ..models import Attendance, NeedKind, RegistrationStatus
+from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits
+from ..messages import door_message
+from ..need_words import accessibility_line, childcare_line, interpreter_line, need_instruction
 from ..services.contact import search_marks_class
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN
-from .messages import door_message
+from ..vocabulary import Attendance, NeedKind, RegistrationStatus, Source
 
 # The offline banner is drawn by the script, which cannot pick plural forms
 # itself: it gets the sentence for each count up to this one.
@@ -79,27 +79,17 @@ def need_lines(registration, arrived_children=None):
             count = need.quantity if arrived_children is None else min(need.quantity, arrived_children)
             if count <= 0:
                 continue
-            if need.detail:
-                lines.append(ngettext("Childcare room: %(num)d child (age %(ages)s)",
-                                      "Childcare room: %(num)d children (ages %(ages)s)", count, ages=need.detail))
-            else:
-                lines.append(ngettext("Childcare room: %(num)d child", "Childcare room: %(num)d children", count))
-        elif need.kind == NeedKind.TRANSPORTATION:
-            lines.append(ngettext("Ride home: %(num)d seat", "Ride home: %(num)d seats", need.quantity))
-        elif need.kind == NeedKind.INTERPRETER:
-            lines.append(_("Interpreter: %(language)s", language=language_name(need.detail)))
-        elif need.kind == NeedKind.ACCESSIBILITY:
-            lines.append(_("Help to take part: %(detail)s", detail=need.detail))
-        elif need.kind == NeedKind.DIETARY:
-            lines.append(_("Food: %(detail)s", detail=need.detail))
+            lines.append(need_instruction(need, count))
+        else:
+            lines.append(need_instruction(need))
     return lines
 
 
 def state_text(registration, tz, staff_name=None):
     if registration.status == RegistrationStatus.CANCELLED:
-        return str(STATUS_NAMES["cancelled"])
+        return str(RegistrationStatus.CANCELLED.label)
     if registration.status == RegistrationStatus.WAITLISTED:
-        return str(STATUS_NAMES["waitlisted"])
+        return str(RegistrationStatus.WAITLISTED.label)
     if registration.attendance == Attendance.ATTENDED:
         when = local_time(registration.checked_in_at, tz)
         if staff_name:
@@ -154,7 +144,7 @@ def script_entry(registration, event, staff_name=None):
     optional = dict(
         last4=registration.phone_last4, email=registration.email, note=registration.note,
         attendance=None if registration.attendance == Attendance.UNKNOWN else registration.attendance,
-        source=None if registration.source == "online" else registration.source,
+        source=None if registration.source == Source.ONLINE else registration.source,
         needs=need_lines(registration) if registration.needs else None,
     )
     if attended:
@@ -206,8 +196,7 @@ def other_event_text(other_event):
 def script_strings(event):
     """The sentences the page's script needs, in the page's language, and
     the marks a search ignores."""
-    interpreters = {code: _("Interpreter: %(language)s", language=language_name(code))
-                    for code in event.interpreter_language_list}
+    interpreters = {code: interpreter_line(code) for code in event.interpreter_language_list}
     return dict(
         check_in=_("Check in"),
         check_in_name=_("Check in %(name)s"),
@@ -246,7 +235,7 @@ def script_strings(event):
         waitlisted_scan=_("%(name)s is on the waitlist. Admit them to check them in."),
         cancelled=door_message("registration_cancelled"),
         no_show=_("Marked as no-show"),
-        waitlisted=str(STATUS_NAMES["waitlisted"]),
+        waitlisted=str(RegistrationStatus.WAITLISTED.label),
         results_for=_("Families matching “%(query)s”"),
         all_families=_("Families"),
         no_match=_("No family found. Check the spelling, or try the last 4 digits of their phone."),
@@ -274,12 +263,11 @@ def script_strings(event):
         childcare_too_many=_("Childcare can be for at most the number of children who came."),
         adults=[ngettext("%(num)d adult", "%(num)d adults", n) for n in range(0, MAX_ADULTS + 1)],
         children=[ngettext("%(num)d child", "%(num)d children", n) for n in range(0, MAX_CHILDREN + 1)],
-        childcare=[""] + [ngettext("Childcare room: %(num)d child", "Childcare room: %(num)d children", n)
-                          for n in range(1, MAX_CHILDREN + 1)],
+        childcare=[""] + [childcare_line(n) for n in range(1, MAX_CHILDREN + 1)],
         party_pattern=format_list(["%(adults)s", "%(children)s"], style="standard",
                                   locale=babel_locale(current_language())),
         interpreters=interpreters,
-        accessibility=_("Help to take part: %(detail)s"),
+        accessibility=accessibility_line(),
         language=current_language(),
         search_marks=search_marks_class(),
     )

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from portal.i18n import format_day, format_moment, format_names, format_time_range, language_name
 from portal.locale_data import HAITIAN_CREOLE
-from portal.messages import EVENT_STATUS_NAMES, STATUS_NAMES, error_message
-from portal.models import OutboxMessage
+from portal.messages import error_message
+from portal.models import EventStatus, OutboxMessage, RegistrationStatus
+from portal.need_words import need_sentences
 from portal.notifications.render import render
-from portal.presenters import need_sentences
 from portal.services import registration as registration_service
 from tests.web.helpers import form_post, text_of
 from tests.web.test_organizer import edit_data, organizer, staff  # noqa: F401 (fixtures)
@@ -127,8 +127,8 @@ def test_cancelled_agrees_with_what_was_cancelled(app, language, registration, e
     from flask_babel import pgettext
 
     with app.test_request_context(), force_locale(language):
-        assert str(STATUS_NAMES["cancelled"]) == registration
-        assert str(EVENT_STATUS_NAMES["cancelled"]) == event
+        assert str(RegistrationStatus.CANCELLED.label) == registration
+        assert str(EventStatus.CANCELLED.label) == event
         assert pgettext("events list heading", "Cancelled") == heading
 
 
@@ -313,7 +313,7 @@ def test_texts_start_with_the_schools_short_name(app, db, school, event, family,
 
 
 def test_the_front_desk_says_counted_messages_with_their_plural(app):
-    from portal.frontdesk.messages import door_message
+    from portal.messages import door_message
 
     with app.test_request_context(), force_locale("en"):
         assert door_message("childcare_more_than_children", children=1).startswith("You told us 1 child is coming.")
