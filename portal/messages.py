@@ -1,6 +1,7 @@
-"""Words for the codes that services raise, and for the names of things,
-in one place so that every page says them the same way."""
-from flask_babel import lazy_gettext as _l, lazy_pgettext as _p, ngettext
+"""Words for the codes that services raise, in one catalog so that every
+page says them the same way. The names of things (statuses, roles, kinds)
+are in portal.vocabulary."""
+from flask_babel import lazy_gettext as _l, ngettext
 
 ERROR_MESSAGES = {
     "name_missing": _l("Please tell us your name."),
@@ -66,6 +67,25 @@ ERROR_MESSAGES = {
     "campaign_text_incomplete": _l("Please write both a subject and a message in this language, or leave both empty."),
     "campaign_no_recipients": _l("No family matches these choices, so there is no one to send to."),
     "cannot_demote_self": _l("You cannot take away your own admin role or sign-in. Ask another admin."),
+    # Raised at the door only.
+    "registration_not_found": _l("We could not find this family in this event's list."),
+    "registration_waitlisted": _l("This family is on the waitlist. Admit them to check them in."),
+    "not_checked_in": _l("This family is not checked in, so there is nothing to undo."),
+    "checkin_not_open": _l("Check-in for this event opens on the day of the event."),
+    "event_not_started": _l("You can mark no-shows once the event has started."),
+    "code_other_event": _l("This code is for a different event. Ask the family which event they registered for."),
+    "arrived_adults_out_of_range": _l("Please enter between 0 and %(max)s adults."),
+    "arrived_children_out_of_range": _l("Please enter between 0 and %(max)s children."),
+    "nobody_arrived": _l("At least one person must have come. If nobody came, do not check the family in."),
+    "client_key_invalid": _l("This request could not be matched. Please reload the page and try again."),
+}
+
+# The same codes as front-desk staff read them, where a family's words
+# would tell staff the wrong thing to do.
+DOOR_MESSAGES = {
+    "registration_cancelled": _l("This registration was cancelled. If the family is here, register them as a walk-in."),
+    "already_registered": _l("A family with this phone number is already registered for this event. "
+                             "Find them in the list to check them in."),
 }
 
 
@@ -100,6 +120,8 @@ COUNTED_MESSAGES = {
 
 
 def error_message(code, **params):
+    """The sentence for a service's error code, for the family (or the
+    staff member) filling in a form."""
     if code in COUNTED_MESSAGES and COUNTED_MESSAGES[code][0] in params:
         key, say = COUNTED_MESSAGES[code]
         return say(params[key])
@@ -107,83 +129,15 @@ def error_message(code, **params):
     return str(message) % params if params else str(message)
 
 
-GRADE_NAMES = {
-    "PK": _l("Pre-K"),
-    "K": _l("Kindergarten"),
-    "1": _l("Grade 1"),
-    "2": _l("Grade 2"),
-    "3": _l("Grade 3"),
-    "4": _l("Grade 4"),
-    "5": _l("Grade 5"),
-    "6": _l("Grade 6"),
-    "7": _l("Grade 7"),
-    "8": _l("Grade 8"),
-    "9": _l("Grade 9"),
-    "10": _l("Grade 10"),
-    "11": _l("Grade 11"),
-    "12": _l("Grade 12"),
-}
-
-DECLINE_REASON_NAMES = {
-    "work": _l("My work schedule"),
-    "time": _l("The time of day does not work for us"),
-    "childcare": _l("No one to care for my other children"),
-    "transportation": _l("No way to get there"),
-    "language": _l("The event is not in my language"),
-    "health": _p("reason for not coming", "Health"),
-    "other": _l("Something else"),
-}
-
-# The same English word is a different word in many languages (gender,
-# number), so each kind of status has its own context.
-STATUS_NAMES = {
-    "confirmed": _p("registration status", "Confirmed"),
-    "waitlisted": _p("registration status", "On the waiting list"),
-    "cancelled": _p("registration status", "Cancelled"),
-}
-
-ROLE_NAMES = {
-    "admin": _l("Admin"),
-    "organizer": _l("Organizer"),
-    "frontdesk": _l("Front desk"),
-}
-
-NEED_NAMES = {
-    "childcare": _l("Childcare"),
-    "transportation": _l("Transportation"),
-    "interpreter": _l("Interpreter"),
-    "accessibility": _l("Help to take part"),
-    "dietary": _l("Dietary"),
-}
-
-EVENT_STATUS_NAMES = {
-    "draft": _p("event status", "Draft"),
-    "published": _p("event status", "Published"),
-    "cancelled": _p("event status", "Cancelled"),
-}
+# The only numbers a door sentence states.
+DOOR_PARAMS = ("max", "capacity", "children", "party", "places")
 
 
-MESSAGE_KIND_NAMES = {
-    "confirmation": _l("Confirmation"),
-    "waitlisted": _l("Waitlist notice"),
-    "promoted": _l("A place opened"),
-    "reminder": _l("Reminder"),
-    "changed": _l("Change notice"),
-    "cancelled": _l("Cancellation notice"),
-    "link": _l("Link sent again"),
-    "organizer": _l("Message from the organizers"),
-}
-
-MESSAGE_STATUS_NAMES = {
-    "pending": _l("Waiting to be sent"),
-    "sending": _l("Sending"),
-    "sent": _l("Sent"),
-    "failed": _l("Could not be delivered"),
-    "suppressed": _l("Not sent: the family asked for no messages"),
-}
-
-SOURCE_NAMES = {
-    "online": _l("Online"),
-    "staff": _l("By staff"),
-    "walk_in": _l("Walk-in"),
-}
+def door_message(code, **params):
+    """The sentence for a service's error code, for front-desk staff."""
+    params = {key: value for key, value in params.items() if key in DOOR_PARAMS}
+    if code in DOOR_MESSAGES:
+        return str(DOOR_MESSAGES[code])
+    if code in ERROR_MESSAGES or code in COUNTED_MESSAGES:
+        return error_message(code, **params)
+    return str(ERROR_MESSAGES["registration_not_found"])

@@ -14,13 +14,13 @@ from flask_wtf.csrf import CSRFError
 from .. import error_page
 from ..auth.access import DOOR_STAFF, FRONT_DESK, school_event_or_404, staff_required
 from ..extensions import db
+from ..messages import door_message
 from ..models import Attendance, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..services import checkin as service
 from ..services.errors import DomainError
 from ..services.registration import confirmed_people
 from . import bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm, door_form, json_body
-from .messages import door_message
 from .presenters import (
     counts_dict,
     door_event,
