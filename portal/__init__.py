@@ -91,19 +91,20 @@ def _install_page_helpers(app):
         language_name,
         text_direction,
     )
-    from .messages import (
-        DECLINE_REASON_NAMES,
-        EVENT_STATUS_NAMES,
-        GRADE_NAMES,
-        MESSAGE_KIND_NAMES,
-        MESSAGE_STATUS_NAMES,
-        NEED_NAMES,
-        ROLE_NAMES,
-        STATUS_NAMES,
-    )
     from .models import GRADES
-    from .presenters import need_sentences
+    from .need_words import need_detail, need_heading, need_sentences
     from .services.contact import display_phone
+    from .vocabulary import (
+        GRADE_NAMES,
+        TEMPLATE_TERMS,
+        DeclineReason,
+        EventStatus,
+        MessageKind,
+        MessageStatus,
+        NeedKind,
+        RegistrationStatus,
+        Role,
+    )
 
     @app.context_processor
     def page_context():
@@ -113,15 +114,19 @@ def _install_page_helpers(app):
             "page_direction": text_direction(language),
             "shipped_languages": app.config["PORTAL_LANGUAGES"],
             "all_grades": GRADES,
-            "role_names": ROLE_NAMES,
+            "role_names": Role.labels(),
             "grade_names": GRADE_NAMES,
-            "status_names": STATUS_NAMES,
-            "need_names": NEED_NAMES,
-            "event_status_names": EVENT_STATUS_NAMES,
-            "decline_reason_names": DECLINE_REASON_NAMES,
-            "message_kind_names": MESSAGE_KIND_NAMES,
-            "message_status_names": MESSAGE_STATUS_NAMES,
+            "status_names": RegistrationStatus.labels(),
+            "need_names": NeedKind.labels(),
+            "event_status_names": EventStatus.labels(),
+            "decline_reason_names": DeclineReason.labels(),
+            "message_kind_names": MessageKind.labels(),
+            "message_status_names": MessageStatus.labels(),
         }
+
+    # Templates compare against members (RegistrationStatus.CONFIRMED), not spelled-out values.
+    for term in TEMPLATE_TERMS:
+        app.add_template_global(term, term.__name__)
 
     app.add_template_global(language_name)
     app.add_template_global(format_names)
@@ -129,6 +134,8 @@ def _install_page_helpers(app):
     app.add_template_filter(html_lang, "html_lang")
     app.add_template_global(text_direction)
     app.add_template_global(need_sentences)
+    app.add_template_global(need_heading)
+    app.add_template_global(need_detail)
     app.add_template_filter(display_phone, "phone")
 
     @app.template_global()

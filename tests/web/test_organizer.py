@@ -708,7 +708,7 @@ def test_staff_cancel_a_registration_promotes_the_next_family(app, db, staff, ma
 
 
 def test_cancelling_a_registration_of_a_cancelled_event_promotes_no_one(app, db, staff, make_event, family, now):
-    from portal.models.message import MessageKind, OutboxMessage
+    from portal.models import MessageKind, OutboxMessage
 
     event = make_event(capacity=2)
     first = registration_service.register(event.id, family(adults=2), now).registration
