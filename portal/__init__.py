@@ -91,6 +91,7 @@ def _install_page_helpers(app):
         language_name,
         text_direction,
     )
+    from .messages import door_message, error_message
     from .models import GRADES
     from .need_words import need_detail, need_heading, need_sentences
     from .services.contact import display_phone
@@ -134,6 +135,8 @@ def _install_page_helpers(app):
     app.add_template_filter(html_lang, "html_lang")
     app.add_template_global(text_direction)
     app.add_template_global(need_sentences)
+    app.add_template_global(error_message)
+    app.add_template_global(door_message)
     app.add_template_global(need_heading)
     app.add_template_global(need_detail)
     app.add_template_filter(display_phone, "phone")

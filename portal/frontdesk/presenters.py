@@ -214,7 +214,7 @@ def script_strings(event):
         at_the_door=_("Registered at the door"),
         yes=_("Yes"),
         asked=_("What they asked for"),
-        not_open=_("Check-in for this event opens on the day of the event."),
+        not_open=door_message("checkin_not_open"),
         back=_("Back to the list"),
         nobody=door_message("nobody_arrived"),
         no_families=_("No families have registered yet."),
