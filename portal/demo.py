@@ -2,7 +2,7 @@
 from datetime import datetime, time, timedelta, timezone
 
 from .extensions import db
-from .models import Attendance, Decline, Event, EventStatus, utcnow
+from .models import Attendance, Decline, DeclineReason, Event, EventStatus, utcnow
 from .services.registration import FamilyDetails, register
 
 ALL = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
@@ -208,9 +208,10 @@ PAST_FAMILIES = {
     ],
 }
 PAST_DECLINES = {
-    "sept_pta": [("work", "ht", "Mwen travay lannwit. Yon reyinyon nan maten t ap bon."), ("childcare", "es", ""),
-                 ("work", "es", ""), ("transportation", "so", "")],
-    "back_to_school": [("time", "en", "Too early for us"), ("language", "ar", "")],
+    "sept_pta": [(DeclineReason.WORK, "ht", "Mwen travay lannwit. Yon reyinyon nan maten t ap bon."),
+                 (DeclineReason.CHILDCARE, "es", ""), (DeclineReason.WORK, "es", ""),
+                 (DeclineReason.TRANSPORTATION, "so", "")],
+    "back_to_school": [(DeclineReason.TIME, "en", "Too early for us"), (DeclineReason.LANGUAGE, "ar", "")],
 }
 
 # Twelve places: three families fill it, then a party of five waits and a

@@ -38,7 +38,7 @@ class Registration(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))  # lower-cased
     phone: Mapped[str | None] = mapped_column(String(32))  # digits, with a leading + if given
     language: Mapped[str] = mapped_column(String(8))
-    # "sms" or "email": how the family wants to hear from us when they gave both.
+    # A Channel: how the family wants to hear from us when they gave both.
     contact_preference: Mapped[str] = mapped_column(String(10), default=Channel.SMS)
     adults: Mapped[int]
     children: Mapped[int]

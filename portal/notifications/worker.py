@@ -162,7 +162,7 @@ def send_due(now=None, senders=None):
     """One pass: schedule reminders, then deliver what is due. Returns a
     count per outcome."""
     config = current_app.config
-    senders = senders or {"email": email_sender(config), "sms": sms_provider(config)}
+    senders = senders or {Channel.EMAIL: email_sender(config), Channel.SMS: sms_provider(config)}
     now = now or utcnow()
     begin_write()
     notify.schedule_reminders(now)

@@ -18,7 +18,7 @@ from ..calendar import registration_calendar
 from ..extensions import db, limiter
 from ..i18n import current_language, requested_language
 from ..messages import error_message
-from ..models import GRADES, RegistrationStatus, utcnow
+from ..models import GRADES, Channel, RegistrationStatus, utcnow
 from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
 from ..page_cache import page_cache
@@ -377,8 +377,8 @@ def sms_inbound():
     sender = normalize_phone(request.form.get("From", ""))
     word = (request.form.get("Body") or "").strip().upper()
     if sender and word in STOP_WORDS:
-        notify.suppress("sms", sender, utcnow())
+        notify.suppress(Channel.SMS, sender, utcnow())
     elif sender and word in START_WORDS:
-        notify.unsuppress("sms", sender)
+        notify.unsuppress(Channel.SMS, sender)
     db.session.commit()
     return current_app.response_class('<?xml version="1.0" encoding="UTF-8"?><Response/>', mimetype="text/xml")

@@ -17,8 +17,8 @@ from . import notify
 from .errors import DomainError
 
 AUDIENCE_STATUSES = {
-    "confirmed": [RegistrationStatus.CONFIRMED],
-    "waitlisted": [RegistrationStatus.WAITLISTED],
+    RegistrationStatus.CONFIRMED: [RegistrationStatus.CONFIRMED],
+    RegistrationStatus.WAITLISTED: [RegistrationStatus.WAITLISTED],
     "everyone": [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
 }
 MAX_SUBJECT, MAX_BODY = 150, 1000
