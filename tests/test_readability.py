@@ -31,7 +31,7 @@ PAGES = {
     "register": [TEMPLATES + "register.html"] + FAMILY_FORM + EVERY_PAGE,
     "edit": [TEMPLATES + "edit.html"] + FAMILY_FORM + EVERY_PAGE,
     "messages": ["portal/templates/messages/email.html", "portal/templates/messages/email.txt",
-                 "portal/notifications/render.py", "portal/presenters.py"],
+                 "portal/notifications/render.py", "portal/presenters.py", "portal/need_words.py"],
 }
 # What a placeholder stands for when the sentence is read.
 SAMPLES = {"num": "2", "title": "the event", "school": "the school", "when": "Monday", "link": "here",
