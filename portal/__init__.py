@@ -94,6 +94,7 @@ def _install_page_helpers(app):
     from .messages import door_message, error_message
     from .models import GRADES
     from .need_words import need_detail, need_heading, need_sentences
+    from .presenters import fallback_sentence
     from .services.contact import display_phone
     from .vocabulary import (
         GRADE_NAMES,
@@ -135,6 +136,7 @@ def _install_page_helpers(app):
     app.add_template_filter(html_lang, "html_lang")
     app.add_template_global(text_direction)
     app.add_template_global(need_sentences)
+    app.add_template_global(fallback_sentence)
     app.add_template_global(error_message)
     app.add_template_global(door_message)
     app.add_template_global(need_heading)

@@ -80,6 +80,12 @@ def event_view(event, language, places, now):
     )
 
 
+def fallback_sentence(text_language):
+    """Said where an event's text is shown in another language than the reader's."""
+    return _("This event is described in %(language)s; it has not been written in your language yet.",
+             language=language_name(text_language))
+
+
 def open_first(views):
     """Events a family can still register for first, each group in date order:
     a closed or past event sinks below the open ones."""

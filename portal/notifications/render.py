@@ -153,6 +153,9 @@ def render(message):
             day=format_day(event.starts_at, tz, message.language),
             time_range=format_time_range(event.starts_at, event.ends_at, tz, message.language),
             needs=need_sentences(registration) if message.kind != MessageKind.CANCELLED else [],
+            # Without a link in this message: where the family finds one (a cancelled registration needs none).
+            no_link_note=(_("To change or cancel, use the link in the first message we sent you.")
+                          if not link and message.kind != MessageKind.CANCELLED else None),
             show_code=message.kind not in (MessageKind.CANCELLED, MessageKind.WAITLISTED),
             language=message.language,
         )
