@@ -37,7 +37,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DATABASE_URL:
-        from tests.postgres import ensure_database
+        from portal.devtools import ensure_database
 
         ensure_database(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
