@@ -79,7 +79,7 @@ test-sqlite:
 	$(BIN)/python -m pytest
 
 test-postgres:
-	@if $(BIN)/python -m tests.postgres "$(TEST_POSTGRES_URL)"; then \
+	@if $(BIN)/python -m portal.devtools "$(TEST_POSTGRES_URL)"; then \
 	  echo "== Test suite on PostgreSQL =="; \
 	  TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/python -m pytest; \
 	elif [ -n "$$REQUIRE_ALL" ]; then \

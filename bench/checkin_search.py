@@ -27,11 +27,11 @@ from sqlalchemy.engine import make_url
 from bench.district_data import ascii_of, codes
 from portal import create_app
 from portal.config import Config
+from portal.devtools import ensure_database
 from portal.extensions import db
 from portal.models import Event, EventStatus, Need, Registration, School, utcnow
 from portal.services import checkin
 from portal.services.contact import search_key
-from tests.postgres import ensure_database
 
 FIRST = ["María", "José", "Lucía", "Juan", "Ana", "Luis", "Sofía", "Carlos", "Fatima", "Ahmed", "Amina",
          "Omar", "Nguyễn", "Trần", "Linh", "Minh", "Wei", "Mei", "Jun", "Olga", "Ivan", "Natalia",

@@ -196,7 +196,7 @@ def ensure_schema(url):
 
     from portal import create_app
     from portal.config import Config
-    from tests.postgres import ensure_database
+    from portal.devtools import ensure_database
 
     ensure_database(url)
     # A key of its own: nothing this process signs outlives it.
@@ -224,7 +224,7 @@ def read_marker(url):
 
 def wipe(url):
     """Drop everything in the database's public schema (its own database only)."""
-    from tests.postgres import empty_database
+    from portal.devtools import empty_database
 
     empty_database(url)
 
@@ -233,7 +233,7 @@ def prepare(url, spec, rebuild=False, log=print):
     """The district, built or reused. Returns (marker, seconds spent building or None)."""
     if make_url(url).get_backend_name() != "postgresql":
         raise SystemExit("bench/load.py builds its district on PostgreSQL only (postgresql+psycopg://...)")
-    from tests.postgres import ensure_database
+    from portal.devtools import ensure_database
 
     ensure_database(url)
     marker = None if rebuild else read_marker(url)

@@ -1,8 +1,10 @@
 """Demo data drawn from the scenarios schools run in a year."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timedelta
 
-from .extensions import db
-from .models import Attendance, Decline, DeclineReason, Event, EventStatus, utcnow
+from .models import DeclineReason, EventStatus, utcnow
+from .services import checkin, event_admin
+from .services.declines import record_decline
+from .services.event_admin import EventDetails
 from .services.registration import FamilyDetails, register
 
 ALL = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
@@ -222,41 +224,37 @@ LITERACY_FAMILIES = [
 ]
 
 
-def _at(day, clock, tz):
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
+def _details(spec, day):
+    return EventDetails(
+        texts=spec["texts"], day=day, starts=spec["start"], ends=spec["end"], location=spec["location"],
+        capacity=spec["capacity"], grades=spec["grades"],
+        deadline_day=day - timedelta(days=1), deadline_time=time(20, 0),
+        offers_childcare=bool(spec.get("childcare")), childcare_capacity=spec.get("childcare", 0),
+        interpreter_languages=spec.get("interpreters", "").split(),
+        offers_transportation=spec.get("transport", False), offers_meal=spec.get("meal", False),
+        places=spec.get("places", {}),
+    )
+
+
+def _create(school, details, status, now):
+    """An event as an organizer makes it: a draft, published a week before it
+    starts (or now, if that is sooner) unless it stays a draft."""
+    event = event_admin.create_event(school, None, details)
+    if status == EventStatus.PUBLISHED:
+        event_admin.publish(event, min(now, event.starts_at - timedelta(days=7)))
+    return event
 
 
 def seed_demo(school):
     if not school.sms_name and school.name == "Lincoln Elementary School":
         school.sms_name = "Lincoln Elem."
-    tz = school.tz
-    today = datetime.now(tz).date()
+    now = utcnow()
+    today = datetime.now(school.tz).date()
     events = {}
     for spec in EVENTS:
-        day = today + timedelta(days=spec["days"])
-        event = Event(
-            school_id=school.id,
-            status=spec.get("status", EventStatus.PUBLISHED),
-            starts_at=_at(day, spec["start"], tz),
-            ends_at=_at(day, spec["end"], tz),
-            registration_deadline=_at(day - timedelta(days=1), time(20, 0), tz),
-            location=spec["location"],
-            grades=spec["grades"],
-            capacity=spec["capacity"],
-            default_language=school.default_language,
-            offers_childcare=bool(spec.get("childcare")),
-            childcare_capacity=spec.get("childcare", 0),
-            interpreter_languages=spec.get("interpreters", ""),
-            offers_transportation=spec.get("transport", False),
-            offers_meal=spec.get("meal", False),
-        )
-        for language, (title, description) in spec["texts"].items():
-            event.set_text(language, title, description, spec.get("places", {}).get(language, ""))
-        db.session.add(event)
-        events[spec["key"]] = event
-    db.session.flush()
+        details = _details(spec, today + timedelta(days=spec["days"]))
+        events[spec["key"]] = _create(school, details, spec.get("status", EventStatus.PUBLISHED), now)
 
-    now = utcnow()
     count = 0
     for key, families in FAMILIES.items():
         for details in families:
@@ -268,49 +266,53 @@ def seed_demo(school):
         register(events["literacy"].id, details, now)
         count += 1
     count += _past_events(events)
-    count += _today(school, events)
+    count += _today(school, events, now)
     return {"events": len(events), "registrations": count}
 
 
 def _past_events(events):
-    """Registrations made a week before each past event, and who came."""
+    """Registrations and declines made a week before each past event, then
+    the door: who came was checked in as it began, the others marked as
+    no-shows at its end."""
     count = 0
     for key, families in PAST_FAMILIES.items():
         event = events[key]
         week_before = event.starts_at - timedelta(days=7)
-        for index, (name, language, adults, children, grades, came) in enumerate(families):
+        came = []
+        for index, (name, language, adults, children, grades, attended) in enumerate(families):
             details = FamilyDetails(name=name, language=language, adults=adults, children=children,
                                     phone=f"+16125559{event.id % 10}{index:02d}", grades=grades)
             registration = register(event.id, details, week_before).registration
-            if came:
-                registration.mark_attendance(Attendance.ATTENDED, event.starts_at, adults, children)
-            else:
-                registration.mark_attendance(Attendance.NO_SHOW, event.starts_at)
+            if attended:
+                came.append(registration)
             count += 1
         for reason, language, note in PAST_DECLINES.get(key, []):
-            db.session.add(Decline(event_id=event.id, reason=reason, language=language, note=note))
-    db.session.flush()
+            record_decline(event, reason, language, week_before, note=note)
+        for registration in came:
+            checkin.check_in(event, registration.id, None, event.starts_at)
+        checkin.mark_no_shows(event, None, event.ends_at)
     return count
 
 
-def _today(school, events):
+def _today(school, events, now):
     """A 3rd grade reading night that started this hour, with families to check in."""
-    tz = school.tz
-    local_now = datetime.now(tz)
-    start = local_now.replace(minute=0, second=0, microsecond=0)
-    event = Event(
-        school_id=school.id, status=EventStatus.PUBLISHED,
-        starts_at=start.astimezone(timezone.utc).replace(tzinfo=None),
-        ends_at=(start + timedelta(hours=3)).astimezone(timezone.utc).replace(tzinfo=None),
-        location="Library, Lincoln Elementary, 1200 Maple Ave", grades=["3"], capacity=40,
-        default_language=school.default_language, offers_childcare=True, childcare_capacity=8,
-        interpreter_languages="es ar vi so", offers_meal=True,
+    local_now = datetime.now(school.tz)
+    start = local_now.time().replace(minute=0, second=0, microsecond=0)
+    # Three hours, within the day: an event is one day's.
+    end = time(start.hour + 3) if start.hour < 21 else time(23, 59)
+    details = EventDetails(
+        texts={
+            "en": ("3rd grade family reading night", "Read together, pick free books, and meet the librarian."),
+            "es": ("Noche de lectura en familia de 3.er grado",
+                   "Lean juntos, elijan libros gratis y conozcan a la bibliotecaria."),
+            "ar": ("أمسية القراءة العائلية للصف الثالث",
+                   "اقرؤوا معًا واختاروا كتبًا مجانية وتعرّفوا على أمينة المكتبة."),
+        },
+        day=local_now.date(), starts=start, ends=end, location="Library, Lincoln Elementary, 1200 Maple Ave",
+        capacity=40, grades=["3"], offers_childcare=True, childcare_capacity=8,
+        interpreter_languages=["es", "ar", "vi", "so"], offers_meal=True,
     )
-    event.set_text("en", "3rd grade family reading night", "Read together, pick free books, and meet the librarian.")
-    event.set_text("es", "Noche de lectura en familia de 3.er grado", "Lean juntos, elijan libros gratis y conozcan a la bibliotecaria.")
-    event.set_text("ar", "أمسية القراءة العائلية للصف الثالث", "اقرؤوا معًا واختاروا كتبًا مجانية وتعرّفوا على أمينة المكتبة.")
-    db.session.add(event)
-    db.session.flush()
+    event = _create(school, details, EventStatus.PUBLISHED, now)
     events["reading_tonight"] = event
     registered_at = event.starts_at - timedelta(days=3)
     for index, (name, language, adults, children, grades, needs) in enumerate(TODAY_FAMILIES):

@@ -6,12 +6,14 @@ that would be skipped for want of a tool fails instead."""
 import contextvars
 import itertools
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from werkzeug.security import generate_password_hash
 
 from portal import create_app
 from portal.config import TestConfig
@@ -37,7 +39,7 @@ def pytest_report_header(config):
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     if TEST_DATABASE_URL:
-        from tests.postgres import ensure_database
+        from portal.devtools import ensure_database
 
         ensure_database(TEST_DATABASE_URL)
         return TEST_DATABASE_URL
@@ -199,19 +201,60 @@ def limited_app(database_url, db):
 
 
 STAFF_PASSWORD = "correct horse battery"
+# scrypt takes ~0.1 s a hash: the accounts made for a test get a cheap hash
+# of the same password (check_password_hash reads the method from the hash).
+QUICK_HASH = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
+STAFF_HOMES = {"admin": "/staff/events", "organizer": "/staff/events", "frontdesk": "/staff/checkin/"}
+STAFF_OF_EACH_ROLE = {"admin": ("admin@lincoln.example", "Alma Admin"),
+                      "organizer": ("olivia@lincoln.example", "Olivia Organizer"),
+                      "frontdesk": ("desk@lincoln.example", "Ana Desk")}
+
+
+def add_staff(school, email, name, role):
+    """A user of the school who signs in with STAFF_PASSWORD (not committed)."""
+    from portal.services.users import create_user
+
+    user = create_user(school, email, name, role)
+    user.password_hash = QUICK_HASH
+    return user
+
+
+def post_sign_in(client, email, password=STAFF_PASSWORD, url="/staff/login", **request):
+    """The sign-in form as a browser sends it: opened for its CSRF token, then posted to `url`."""
+    from tests.web.helpers import hidden_fields, text_of
+
+    token = hidden_fields(text_of(client.get("/staff/login", **request)))["csrf_token"]
+    return client.post(url, data={"csrf_token": token, "email": email, "password": password}, **request)
+
+
+def sign_in(client_or_page, user, password=STAFF_PASSWORD):
+    """Sign `user` in, in a test client or a Playwright page, and check that
+    it lands on the home of the user's role. Returns the client or page."""
+    home = STAFF_HOMES[user.role]
+    if hasattr(client_or_page, "goto"):
+        from playwright.sync_api import expect
+
+        page = client_or_page
+        page.goto("/staff/login")
+        page.locator("#email").fill(user.email)
+        page.locator("#password").fill(password)
+        page.locator("main form button[type=submit]").click()
+        expect(page).to_have_url(re.compile(re.escape(home) + "$"))
+        return page
+    from tests.web.helpers import text_of
+
+    response = post_sign_in(client_or_page, user.email, password)
+    assert response.status_code == 302, text_of(response)
+    assert response.headers["Location"] == home
+    return client_or_page
 
 
 @pytest.fixture
 def staff_user(db, school):
-    """staff_user(email, name, role) -> a user of the school with STAFF_PASSWORD,
-    hashed cheaply (scrypt is slow)."""
-    from werkzeug.security import generate_password_hash
-
-    from portal.services.users import create_user
+    """staff_user(email, name, role) -> a user of the school with STAFF_PASSWORD."""
 
     def make(email, name, role):
-        user = create_user(school, email, name, role)
-        user.password_hash = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
+        user = add_staff(school, email, name, role)
         db.session.commit()
         return user
 
@@ -219,6 +262,37 @@ def staff_user(db, school):
 
 
 @pytest.fixture
-def desk(staff_user):
+def staff_of(db, school):
+    """staff_of("admin" | "organizer" | "frontdesk") -> the school's user of
+    that role (see STAFF_OF_EACH_ROLE), made on first use."""
+    from sqlalchemy import select
+
+    from portal.models import User
+
+    def find_or_make(role):
+        email, name = STAFF_OF_EACH_ROLE[role]
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one_or_none()
+        if user is None:
+            user = add_staff(school, email, name, role)
+            db.session.commit()
+        return user
+
+    return find_or_make
+
+
+@pytest.fixture
+def signed_in(app, staff_of):
+    """signed_in("organizer") or signed_in(user) -> a new test client signed in as
+    that role's user (staff_of) or as that user."""
+
+    def client_of(who):
+        user = staff_of(who) if isinstance(who, str) else who
+        return sign_in(app.test_client(), user)
+
+    return client_of
+
+
+@pytest.fixture
+def desk(staff_of):
     """A front-desk user."""
-    return staff_user("desk@lincoln.example", "Ana Desk", "frontdesk")
+    return staff_of("frontdesk")

@@ -241,7 +241,7 @@ def database_of_its_own(database_url, suffix, tmp_path_factory):
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp(suffix) / 'portal.db'}"
-    from tests.postgres import empty_database
+    from portal.devtools import empty_database
 
     own = url.set(database=f"{url.database}_{suffix}").render_as_string(hide_password=False)
     empty_database(own)

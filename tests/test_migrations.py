@@ -27,7 +27,7 @@ def empty_database_url(tmp_path):
         return f"sqlite:///{tmp_path / 'migrations.db'}"
     from sqlalchemy.engine import make_url
 
-    from tests.postgres import empty_database
+    from portal.devtools import empty_database
 
     url = make_url(TEST_DATABASE_URL)
     url = url.set(database=f"{url.database}_migrations").render_as_string(hide_password=False)

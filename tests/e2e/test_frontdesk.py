@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from portal.models import Attendance, CheckIn, Event, Registration, RegistrationStatus, utcnow
 from portal.services import checkin as checkin_service, registration as registration_service
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import sign_in
 from tests.e2e.conftest import PHONE, axe_check
 
 try:
@@ -18,7 +18,6 @@ try:
 except ImportError:  # the browser fixture skips (or fails) with how to install it
     expect = None
 
-PASSWORD = STAFF_PASSWORD
 TABLET = dict(viewport={"width": 768, "height": 1024}, is_mobile=True, has_touch=True)
 
 
@@ -53,14 +52,6 @@ def open_context(request, browser, live_server):
     yield make
     for context in contexts:
         context.close()
-
-
-def sign_in(page, user):
-    page.goto("/staff/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/staff/checkin/$"))
 
 
 def open_event(page, event_id):

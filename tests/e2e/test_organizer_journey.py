@@ -8,12 +8,11 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from portal.models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.event_admin import to_local
-from portal.services.users import create_user
+from tests.conftest import sign_in
 from tests.e2e.conftest import axe_check, new_phone_page
 
 try:
@@ -21,17 +20,13 @@ try:
 except ImportError:  # the browser fixture skips (or fails) with how to install it
     expect = None
 
-PASSWORD = "correct horse battery"
 LAPTOP = dict(viewport={"width": 1280, "height": 800}, locale="en-US")
 DASHBOARD_URL = re.compile(r"/staff/events/(\d+)$")
 
 
 @pytest.fixture
-def organizer(db, school):
-    user = create_user(school, "olivia@lincoln.example", "Olivia Organizer", "organizer")
-    user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
-    db.session.commit()
-    return user
+def organizer(staff_of):
+    return staff_of("organizer")
 
 
 @pytest.fixture
@@ -40,14 +35,6 @@ def laptop(browser, live_server):
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
-
-
-def sign_in(page, user):
-    page.goto("/staff/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/staff/events$"))
 
 
 def childcare_tile(page):

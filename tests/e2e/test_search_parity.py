@@ -8,7 +8,8 @@ import pytest
 
 from portal.models import utcnow
 from portal.services import checkin as checkin_service, registration as registration_service
-from tests.e2e.test_frontdesk import TABLET, open_event, sign_in
+from tests.conftest import sign_in
+from tests.e2e.test_frontdesk import TABLET, open_event
 
 try:
     from playwright.sync_api import expect

@@ -7,12 +7,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from werkzeug.security import generate_password_hash
 
 from portal.models import Attendance, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
-from portal.services.users import create_user
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import sign_in
 from tests.e2e.conftest import PHONE, axe_check
 from tests.e2e.test_frontdesk import TABLET, open_context, row, stored  # noqa: F401 (open_context: a fixture)
 
@@ -49,19 +47,8 @@ def tonight(db, make_event, family):
 
 
 @pytest.fixture
-def admin(db, school):
-    user = create_user(school, "olivia@lincoln.example", "Olivia Organizer", "admin")
-    user.password_hash = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
-    db.session.commit()
-    return user
-
-
-def sign_in(page, user):
-    page.goto("/staff/login")
-    page.locator("#email").fill(user.email)
-    page.locator("#password").fill(STAFF_PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).not_to_have_url(re.compile(r"/staff/login"))
+def admin(staff_of):
+    return staff_of("admin")
 
 
 def at_the_door(open_context, desk, event_id, path="", size=TABLET):

@@ -4,10 +4,9 @@ import pytest
 
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
-from portal.services.users import create_user
+from tests.conftest import add_staff, sign_in
 from tests.web.helpers import hidden_fields, local_times, text_of
 
-PASSWORD = "correct horse battery"
 VISITORS = ["anonymous", "frontdesk", "organizer", "admin", "other_school_organizer"]
 
 LOGIN, FORBIDDEN, NOT_FOUND, OK = "login", 403, 404, "ok"
@@ -81,11 +80,10 @@ def people(app, db, school, make_event, family, now):
     event = make_event(**local_times(school, 1))  # tomorrow: the front desk may open its lists
     other_school = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
     users = {
-        role: create_user(school, f"{role}@lincoln.example", role.title(), role, PASSWORD)
+        role: add_staff(school, f"{role}@lincoln.example", role.title(), role)
         for role in ("frontdesk", "organizer", "admin")
     }
-    users["other_school_organizer"] = create_user(other_school, "organizer@roosevelt.example", "Other",
-                                                  "organizer", PASSWORD)
+    users["other_school_organizer"] = add_staff(other_school, "organizer@roosevelt.example", "Other", "organizer")
     registered = registration_service.register(event.id, family(), now)
     burst = "b" * 16  # a network from which four families registered at once
     for _ in range(4):
@@ -97,12 +95,6 @@ def people(app, db, school, make_event, family, now):
                 "organizer_id": users["organizer"].id, "frontdesk_id": users["frontdesk"].id,
                 "code": registered.registration.checkin_code, "burst": burst},
     }
-
-
-def sign_in(client, email):
-    page = client.get("/staff/login")
-    response = client.post("/staff/login", data=dict(hidden_fields(text_of(page)), email=email, password=PASSWORD))
-    assert response.status_code == 302, text_of(response)
 
 
 def answer(response):
@@ -124,7 +116,7 @@ def test_every_staff_route_is_in_the_table(app):
 def test_each_staff_route_answers_each_visitor_as_expected(app, people, visitor):
     client = app.test_client()
     if visitor != "anonymous":
-        sign_in(client, people["users"][visitor].email)
+        sign_in(client, people["users"][visitor])
     csrf_token = hidden_fields(text_of(client.get("/staff/login"))).get("csrf_token") \
         or hidden_fields(text_of(client.get(f"/events/{people['ids']['event_id']}/register"))).get("csrf_token")
     wrong = {}

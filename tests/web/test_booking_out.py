@@ -20,7 +20,6 @@ from portal.models import OutboxMessage, Registration, RegistrationStatus, Sourc
 from portal.public.abuse import form_opened_stamp, requester_hash
 from tests.conftest import IsolatedClient
 from tests.web.helpers import hidden_fields, registration_data, text_of, translated, translated_plural
-from tests.web.test_organizer import make_staff, sign_in
 
 ATTACKER = "203.0.113.66"
 REDIS_URL = "redis://127.0.0.1:6379"
@@ -88,10 +87,8 @@ def test_a_larger_party_is_refused_next_to_the_field_in_the_familys_language(app
     assert registrations(db) == []
 
 
-def test_the_organizer_sets_the_largest_party_on_the_event_form(app, db, school, make_event):
-    make_staff(school, "olivia@lincoln.example")
-    db.session.commit()
-    staff = sign_in(app, "olivia@lincoln.example")
+def test_the_organizer_sets_the_largest_party_on_the_event_form(app, db, school, make_event, signed_in):
+    staff = signed_in("organizer")
     event = make_event()
     page = text_of(staff.get(f"/staff/events/{event.id}/edit"))
     assert 'name="max_party_size"' in page and 'value="8"' in page
@@ -105,10 +102,8 @@ def test_the_organizer_sets_the_largest_party_on_the_event_form(app, db, school,
     assert db.session.get(type(event), event.id).max_party_size == 4
 
 
-def test_staff_registering_by_phone_may_go_past_the_largest_party(app, db, school, make_event):
-    make_staff(school, "olivia@lincoln.example")
-    db.session.commit()
-    staff = sign_in(app, "olivia@lincoln.example")
+def test_staff_registering_by_phone_may_go_past_the_largest_party(app, db, school, make_event, signed_in):
+    staff = signed_in("organizer")
     event = make_event(capacity=100, max_party_size=4)
     url = f"/staff/events/{event.id}/registrations/new"
     data = dict(hidden_fields(text_of(staff.get(url))), **registration_data(adults="3", children="5"))
@@ -281,9 +276,7 @@ def test_the_counts_live_in_redis_for_every_worker_to_share(redis_limited_app, d
 
 # -- the organizer undoes a burst ------------------------------------------------------------------
 
-def test_the_dashboard_shows_a_burst_and_cancels_it_after_confirming(app, db, school, make_event):
-    make_staff(school, "olivia@lincoln.example")
-    db.session.commit()
+def test_the_dashboard_shows_a_burst_and_cancels_it_after_confirming(app, db, school, make_event, signed_in):
     event = make_event(capacity=24, max_party_size=8)
     client = app.test_client()
     for _ in range(3):
@@ -297,7 +290,7 @@ def test_the_dashboard_shows_a_burst_and_cancels_it_after_confirming(app, db, sc
     real_family = registrations(db)[-1]
     assert real_family.status == RegistrationStatus.WAITLISTED
 
-    staff = sign_in(app, "olivia@lincoln.example")
+    staff = signed_in("organizer")
     dashboard = text_of(staff.get(f"/staff/events/{event.id}"))
     assert "bursts-heading" in dashboard
     link = re.search(r'href="(/staff/events/\d+/bursts/[0-9a-f]+)"', dashboard).group(1)
@@ -316,14 +309,12 @@ def test_the_dashboard_shows_a_burst_and_cancels_it_after_confirming(app, db, sc
     assert "bursts-heading" not in text_of(staff.get(f"/staff/events/{event.id}"))
 
 
-def test_a_burst_cannot_be_cancelled_without_the_confirmation_form(app, db, school, make_event):
-    make_staff(school, "olivia@lincoln.example")
-    db.session.commit()
+def test_a_burst_cannot_be_cancelled_without_the_confirmation_form(app, db, school, make_event, signed_in):
     event = make_event(capacity=100)
     client = app.test_client()
     for _ in range(4):
         register(client, event, address=ATTACKER, phone=phone())
-    staff = sign_in(app, "olivia@lincoln.example")
+    staff = signed_in("organizer")
     with app.test_request_context():
         hashed = requester_hash(ATTACKER)
     assert staff.post(f"/staff/events/{event.id}/bursts/{hashed}/cancel").status_code == 400  # no CSRF token

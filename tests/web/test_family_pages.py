@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from portal.models import Decline, EventStatus, Registration, RegistrationStatus
 from portal.services import registration as registration_service
+from tests.rows import nothing_changes
 from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated, translated_plural
 
 LANGUAGES = ["en", "es", "ar"]
@@ -165,6 +166,14 @@ BAD_INPUT = [
     ("ages not numbers", dict(childcare_ages="three"), "childcare_ages", "Please write each age as a number from 0 to %(max)s.", {"max": 17}),
     ("interpreter not offered", dict(interpreter_language="ko"), "interpreter_language", "Please choose from the list.", {}),
     ("missing name", dict(name=""), "name", "Please tell us your name.", {}),
+    # More than 4300 digits: Python's int() refuses them with its own English message.
+    ("a number of 5000 digits", dict(adults="9" * 5000), "adults", "Please enter between 1 and %(max)s adults.",
+     {"max": 10}),
+    ("an age of 5000 digits", dict(childcare_ages="9" * 5000), "childcare_ages",
+     "Please write each age as a number from 0 to %(max)s.", {"max": 17}),
+    # 'İ' lower-cased is two characters: 252 typed would be stored as 492.
+    ("an email longer once lower-cased", dict(email="İ" * 240 + "@example.org"), "email",
+     "Please check the email address, like name@example.com.", {}),
 ]
 
 
@@ -172,7 +181,8 @@ BAD_INPUT = [
 @pytest.mark.parametrize("case, fields, field, message, params", BAD_INPUT, ids=[case[0] for case in BAD_INPUT])
 def test_bad_input_is_explained_next_to_the_field_and_changes_nothing(
         app, client, db, event, language, case, fields, field, message, params):
-    response = form_post(client, f"/events/{event.id}/register?lang={language}", registration_data(**fields))
+    with nothing_changes():
+        response = form_post(client, f"/events/{event.id}/register?lang={language}", registration_data(**fields))
     html = text_of(response)
     assert response.status_code == 422
     error = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', html, re.S)
@@ -183,6 +193,26 @@ def test_bad_input_is_explained_next_to_the_field_and_changes_nothing(
     assert registration_count(db) == 0
     # what the family typed is still there
     assert "Llegaremos 10 minutos tarde" in html
+
+
+@pytest.mark.parametrize("how", ["register", "change"])
+def test_a_name_whose_search_form_is_longer_is_saved_whole(client, db, event, registered, how):
+    """'ß' is searched as 'ss': the search form of a name of 200 characters
+    can be longer than the name's column, and is cut to fit it."""
+    name = "ß" * 200
+    url = f"/events/{event.id}/register" if how == "register" else f"/r/{registered.token}/edit"
+    response = form_post(client, url, registration_data(name=name, phone="612 555 7001"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.execute(select(Registration).where(Registration.name == name)).scalar_one()
+    assert saved.search_name == "ss" * 100
+
+
+def test_a_submission_key_longer_than_any_the_page_makes_is_ignored(client, db, event):
+    response = form_post(client, f"/events/{event.id}/register", registration_data(submission_key="k" * 65))
+    assert response.status_code == 302
+    [saved] = db.session.execute(select(Registration)).scalars().all()
+    assert saved.submission_key is None
 
 
 def test_every_problem_is_listed_at_once_with_links_to_the_fields(app, client, db, event):

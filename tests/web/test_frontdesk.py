@@ -12,22 +12,18 @@ from sqlalchemy import func, select
 from portal.models import Attendance, CheckIn, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
+from tests.rows import nothing_changes
 from tests.web.helpers import hidden_fields, local_times, text_of
-from tests.web.test_access import sign_in
 
 
 @pytest.fixture
-def staff_client(app, desk):
-    client = app.test_client()
-    sign_in(client, desk.email)
-    return client
+def staff_client(signed_in):
+    return signed_in("frontdesk")
 
 
 @pytest.fixture
-def organizer_client(app, staff_user):
-    client = app.test_client()
-    sign_in(client, staff_user("olivia@lincoln.example", "Olivia Organizer", "organizer").email)
-    return client
+def organizer_client(signed_in):
+    return signed_in("organizer")
 
 
 @pytest.fixture
@@ -182,6 +178,29 @@ def test_a_search_that_finds_nobody_says_what_to_try(staff_client, tonight):
     page = text_of(staff_client.get(url(event), query_string={"q": "Gone Family"}))
     assert row_names(page) == []
     assert "No family found" in page
+
+
+def test_a_page_number_in_other_digits_shows_the_first_page(staff_client, tonight):
+    """'²'.isdigit() is true, but int('²') fails."""
+    event, _families = tonight
+    response = staff_client.get(url(event), query_string={"page": "²"})
+    assert response.status_code == 200
+    assert row_names(text_of(response)) == ["José Núñez", "Nguyễn Thị Lan", "Big Waiting Family"]
+
+
+@pytest.mark.parametrize("how", ["page", "search.json", "scan as JSON"])
+def test_a_search_for_a_character_that_is_a_digit_but_no_number_finds_nobody(db, staff_client, tonight, how):
+    """'²' has isdigit() but not isdecimal(): it is no part of a phone number or a code."""
+    event, _families = tonight
+    with nothing_changes():
+        if how == "page":
+            page = text_of(staff_client.get(url(event), query_string={"q": "²"}))
+            assert row_names(page) == [] and "No family found" in page
+        elif how == "search.json":
+            assert staff_client.get(url(event, "/search.json"), query_string={"q": "²"}).get_json()["registrations"] == []
+        else:
+            data = post_json(staff_client, event, "/scan", {"q": "²"}).get_json()
+            assert (data["ok"], data["outcome"], data["registrations"]) == (True, "search", [])
 
 
 def test_search_json_answers_as_you_type(staff_client, tonight):
@@ -409,6 +428,16 @@ def test_a_walk_in_form_with_mistakes_says_so_next_to_the_fields(db, staff_clien
                               .where(Registration.source == "walk_in")).scalar_one() == 0
 
 
+def test_a_walk_in_whose_name_has_a_longer_search_form_is_saved_whole(db, staff_client, tonight):
+    """'ß' is searched as 'ss': the search form is cut to fit its column."""
+    event, _families = tonight
+    name = "ß" * 200
+    response = post_form(staff_client, event, "/walk-in", {"walkin-name": name, "walkin-adults": "1"})
+    assert response.status_code == 302
+    saved = db.session.execute(select(Registration).where(Registration.name == name)).scalar_one()
+    assert (saved.search_name, saved.attendance) == ("ss" * 100, Attendance.ATTENDED)
+
+
 def test_a_walk_in_phone_abroad_is_refused_without_asking_for_an_email_the_form_has_not(db, staff_client, tonight):
     event, _families = tonight
     response = post_form(staff_client, event, "/walk-in", {"walkin-name": "Visiting Family", "walkin-phone": "+52 55 1234 5678"})
@@ -492,6 +521,14 @@ def test_counts_and_roster_json_for_live_counts_and_offline_use(db, staff_client
     assert changed["full"] is False
     assert families["jose"].id in [r["id"] for r in changed["registrations"]]
     assert "Gone Family" not in [r["name"] for r in roster["registrations"]]
+
+
+def test_the_roster_since_the_first_day_of_the_calendar_is_the_whole_roster(staff_client, tonight):
+    """The page asks for the changes since its last copy, less a margin: from 0001-01-01 that margin
+    is before the calendar."""
+    event, _families = tonight
+    roster = staff_client.get(url(event, "/roster.json"), query_string={"since": "0001-01-01"}).get_json()
+    assert [r["name"] for r in roster["registrations"]] == ["José Núñez", "Nguyễn Thị Lan", "Big Waiting Family"]
 
 
 # -- CSRF and escaping --------------------------------------------------------------------------

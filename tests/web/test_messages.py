@@ -13,7 +13,6 @@ import pytest
 from flask_babel import force_locale, gettext
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import func, select, update
-from werkzeug.security import generate_password_hash
 
 import portal.public  # noqa: F401  (before the worker: see tests/unit/test_outbox.py)
 from portal.models import (
@@ -28,13 +27,10 @@ from portal.models import (
 from portal.notifications.render import unsubscribe_token
 from portal.notifications.worker import send_due
 from portal.services import links, registration as registration_service
-from portal.services.users import create_user
 from tests.servers import RecordingSender, free_port, smtp_server, use_smtp
 from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
 
 register = registration_service.register
-PASSWORD = "correct horse battery"
-QUICK_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
 
 
 def catalog(app, language, msgid, **params):
@@ -78,15 +74,8 @@ def error_next_to(html, field):
 
 
 @pytest.fixture
-def organizer(app, db, school):
-    user = create_user(school, "olivia@lincoln.example", "Olivia Organizer", "organizer")
-    user.password_hash = QUICK_HASH
-    db.session.commit()
-    client = app.test_client()
-    token = hidden_fields(text_of(client.get("/staff/login")))["csrf_token"]
-    response = client.post("/staff/login", data={"csrf_token": token, "email": user.email, "password": PASSWORD})
-    assert response.status_code == 302, text_of(response)
-    return client
+def organizer(signed_in):
+    return signed_in("organizer")
 
 
 # -- the mail server is down -----------------------------------------------------------

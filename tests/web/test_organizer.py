@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from flask_babel import force_locale, ngettext
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from portal.i18n import language_name
 from portal.models import (
@@ -29,32 +28,15 @@ from portal.services import declines, registration as registration_service
 from portal.services.contact import normalize_phone
 from portal.services.event_admin import to_local
 from portal.services.schools import ensure_school
-from portal.services.users import create_user
+from tests.conftest import add_staff, sign_in
+from tests.rows import nothing_changes
 from tests.web.helpers import form_post, hidden_fields, local_times, registration_data, text_of, translated
-
-PASSWORD = "correct horse battery"
-QUICK_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")  # scrypt is slow
-
 
 # -- fixtures and helpers -------------------------------------------------------------
 
-def make_staff(school, email, role="organizer"):
-    user = create_user(school, email, email.split("@")[0].title(), role)
-    user.password_hash = QUICK_HASH
-    return user
-
-
-def sign_in(app, email):
-    client = app.test_client()
-    token = hidden_fields(text_of(client.get("/staff/login")))["csrf_token"]
-    response = client.post("/staff/login", data={"csrf_token": token, "email": email, "password": PASSWORD})
-    assert response.status_code == 302, text_of(response)
-    return client
-
-
 @pytest.fixture
 def organizer(db, school):
-    user = make_staff(school, "olivia@lincoln.example")
+    user = add_staff(school, "olivia@lincoln.example", "Olivia", "organizer")
     db.session.commit()
     return user
 
@@ -62,7 +44,7 @@ def organizer(db, school):
 @pytest.fixture
 def staff(app, organizer):
     """A browser signed in as the organizer."""
-    return sign_in(app, organizer.email)
+    return sign_in(app.test_client(), organizer)
 
 
 def post(client, url, data=None):
@@ -270,6 +252,19 @@ BAD_EVENTS = [
     ("malformed time", dict(starts="6pm"), "starts", "Please enter a time, like 18:30.", {}),
     ("title too long", dict(title_es="x" * 201), "title_es", "Please make this shorter (at most %(max)s characters).", {"max": 200}),
 ]
+# Days and times the form once passed on to the service, which failed on them:
+# 9999-12-31 at 20:00 in the school's time is past the last day in UTC, and
+# white space passed the "required" check but read as no value.
+DAYS_AND_TIMES_OUT_OF_REACH = [
+    ("the calendar's last evening", dict(day="9999-12-31", starts="20:00", ends="21:00"), "day",
+     "Please enter a date, like 2026-12-03.", {}),
+    ("a deadline on the calendar's last evening", dict(deadline_day="9999-12-31", deadline_time="23:00"),
+     "deadline_day", "Please enter a date, like 2026-12-03.", {}),
+    ("a day of spaces", dict(day=" "), "day", "Please enter a date, like 2026-12-03.", {}),
+    ("a start of spaces", dict(starts=" "), "starts", "Please enter a time, like 18:30.", {}),
+    ("an end of spaces", dict(ends=" "), "ends", "Please enter a time, like 18:30.", {}),
+]
+BAD_EVENTS += DAYS_AND_TIMES_OUT_OF_REACH
 
 
 @pytest.mark.parametrize("case, change, field, message, params", BAD_EVENTS, ids=[case[0] for case in BAD_EVENTS])
@@ -278,7 +273,8 @@ def test_bad_event_input_is_explained_next_to_its_field_and_saves_nothing(
     if change == "deadline+1":
         day = date.today() + timedelta(days=14)
         change = dict(deadline_day=(day + timedelta(days=1)).isoformat())
-    response = form_post(staff, "/staff/events/new", new_event_data(**change))
+    with nothing_changes():
+        response = form_post(staff, "/staff/events/new", new_event_data(**change))
     html = text_of(response)
     assert response.status_code == 422
     error = error_next_to(html, field)
@@ -286,6 +282,20 @@ def test_bad_event_input_is_explained_next_to_its_field_and_saves_nothing(
     assert words(error) == en(app, message, **params)
     assert re.search(r'<div class="problems" role="alert"', html)
     assert count(db, Event) == 0
+
+
+@pytest.mark.parametrize("case, change, field, message, params", DAYS_AND_TIMES_OUT_OF_REACH,
+                         ids=[case[0] for case in DAYS_AND_TIMES_OUT_OF_REACH])
+def test_an_edit_to_a_day_or_time_out_of_reach_is_explained_and_changes_nothing(
+        app, db, school, staff, make_event, case, change, field, message, params):
+    event = make_event(**local_times(school, 7))
+    data = edit_data(event, **change)
+    with nothing_changes():
+        response = form_post(staff, f"/staff/events/{event.id}/edit?lang=es", data)
+    assert response.status_code == 422
+    error = error_next_to(text_of(response), field)
+    assert error is not None, f"no message next to {field}"
+    assert words(error) == words(translated(app, "es", message, **params))
 
 
 def test_event_form_errors_speak_spanish_when_the_page_does(app, db, staff):
@@ -601,6 +611,12 @@ def test_registrations_table_search(app, db, staff, table_event):
     assert names_for(staff, event, q="%") == []  # a wildcard is a plain character
 
 
+def test_a_search_longer_than_sqlite_can_match_finds_nobody(app, db, staff, table_event):
+    """SQLite refuses a LIKE pattern of more than 50,000 bytes: the search is cut first."""
+    event, _people = table_event
+    assert names_for(staff, event, q="x" * 60000) == []
+
+
 def test_registrations_table_filters_and_sorts(app, db, staff, table_event):
     event, _people = table_event
     assert names_for(staff, event, status="waitlisted") == ["Fatima Ali"]
@@ -671,6 +687,33 @@ def test_staff_registration_form_explains_bad_input(app, db, staff, event):
     assert en(app, "Please give us a phone number or an email address, so we can reach you.") == \
         words(error_next_to(text_of(response), "phone"))
     assert count(db, Registration) == 0
+
+
+def test_staff_registration_with_an_age_of_5000_digits_is_explained_and_saves_nothing(app, db, staff, event):
+    """More than 4300 digits: Python's int() refuses them with its own English message."""
+    with nothing_changes():
+        response = form_post(staff, f"/staff/events/{event.id}/registrations/new?lang=es",
+                             registration_data(childcare_children="1", childcare_ages="9" * 5000))
+    assert response.status_code == 422
+    assert words(error_next_to(text_of(response), "childcare_ages")) == words(
+        translated(app, "es", "Please write each age as a number from 0 to %(max)s.", max=17))
+
+
+def test_staff_registration_of_a_name_whose_search_form_is_longer_saves_it_whole(db, staff, event):
+    """'ß' is searched as 'ss': the search form is cut to fit its column."""
+    name = "ß" * 200
+    response = form_post(staff, f"/staff/events/{event.id}/registrations/new", registration_data(name=name))
+    assert response.status_code == 302
+    saved = db.session.execute(select(Registration).where(Registration.name == name)).scalar_one()
+    assert saved.search_name == "ss" * 100
+
+
+def test_staff_registration_ignores_a_submission_key_longer_than_any_the_page_makes(db, staff, event):
+    response = form_post(staff, f"/staff/events/{event.id}/registrations/new",
+                         registration_data(submission_key="k" * 65))
+    assert response.status_code == 302
+    [saved] = db.session.execute(select(Registration)).scalars().all()
+    assert saved.submission_key is None
 
 
 def test_staff_edit_a_registration(app, db, staff, event, family, now):
@@ -922,6 +965,12 @@ def test_reports_for_a_date_range(app, db, school, staff, make_event, family, no
     assert figures[en(app, "Attendance rate")] == "50%"  # 1 of the 2 confirmed families there
 
 
+def test_reports_to_a_day_beyond_the_century_run_to_today(app, db, school, staff):
+    today = to_local(utcnow(), school.tz).date()
+    html = text_of(staff.get("/staff/reports?start=2026-01-01&end=9999-12-31"))
+    assert 'value="2026-01-01"' in html and f'value="{today.isoformat()}"' in html
+
+
 def test_reports_period_the_wrong_way_round_is_explained_and_swapped(app, db, staff):
     html = text_of(staff.get("/staff/reports?start=2026-03-01&end=2026-01-01"))
     assert en(app, "The end of the period must be after its start.") in words(html)
@@ -955,9 +1004,9 @@ def test_organizer_posts_without_the_csrf_token_change_nothing(app, db, school, 
 def test_an_organizer_of_another_school_gets_404_on_this_schools_event(app, db, staff, event, family, now):
     registered = registration_service.register(event.id, family(), now).registration
     other_school = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
-    outsider = make_staff(other_school, "oscar@roosevelt.example")
+    outsider = add_staff(other_school, "oscar@roosevelt.example", "Oscar", "organizer")
     db.session.commit()
-    client = sign_in(app, outsider.email)
+    client = sign_in(app.test_client(), outsider)
     base = f"/staff/events/{event.id}"
     for url in (base, f"{base}/edit", f"{base}/roster", f"{base}/needs-sheet", f"{base}/registrations.csv",
                 f"{base}/registrations/new", f"{base}/registrations/{registered.id}"):

@@ -16,14 +16,12 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event as sa_event, update
-from werkzeug.security import generate_password_hash
 
 from portal.models import Attendance, CheckIn, MessageStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
 from portal.services import checkin, declines, registration as registration_service
-from portal.services.users import create_user
-from tests.web.helpers import form_post, text_of
+from tests.conftest import add_staff, sign_in
+from tests.web.helpers import text_of
 
-PASSWORD = "correct horse battery"
 SMALL = (3, 5)  # upcoming events, families per event
 LARGE = (15, 60)
 NOT_COUNTED = re.compile(r"^\s*(BEGIN|SAVEPOINT|RELEASE|ROLLBACK|COMMIT|PRAGMA)\b", re.IGNORECASE)
@@ -152,8 +150,7 @@ def grow(world, db, make_event, upcoming_events, families):
 
 @pytest.fixture
 def world(app, db, school, make_event):
-    organizer = create_user(school, "olivia@lincoln.example", "Olivia", "organizer")
-    organizer.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1")
+    organizer = add_staff(school, "olivia@lincoln.example", "Olivia", "organizer")
     now = utcnow().replace(microsecond=0)
     tonight = make_event(capacity=6, days=0, texts={"en": ("Math games night", "Games.")})
     past = make_event(capacity=6, days=-10, texts={"en": ("Back-to-school picnic", "Dinner.")})
@@ -169,10 +166,7 @@ def world(app, db, school, make_event):
 
 @pytest.fixture
 def organizer_client(app, world):
-    client = app.test_client()
-    response = form_post(client, "/staff/login", {"email": world.organizer.email, "password": PASSWORD})
-    assert response.status_code == 302, text_of(response)
-    return client
+    return sign_in(app.test_client(), world.organizer)
 
 
 @pytest.mark.parametrize("page", list(PAGES))

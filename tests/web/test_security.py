@@ -1,4 +1,6 @@
 """Headers, cookies and rate limits on every kind of page."""
+from datetime import timedelta
+
 import pytest
 
 from portal import create_app
@@ -6,6 +8,7 @@ from portal.config import TestConfig
 from portal.extensions import db as _db
 from portal.services import registration as registration_service
 from tests.conftest import IsolatedClient
+from tests.rows import nothing_changes
 from tests.web.helpers import hidden_fields, registration_data, text_of, translated
 
 
@@ -74,3 +77,43 @@ def test_manage_link_posts_are_rate_limited(limited_app, db, event, family, now)
     answers = [client.post(url, data={}).status_code for _ in range(31)]
     assert answers[:30] == [422] * 30 and answers[30] == 429
     assert registration_service.find_by_token(registered.token).status == "confirmed"
+
+
+# A NUL reaches no view: PostgreSQL cannot store one, so it is refused for
+# every form, query string and JSON body before the view reads it.
+NUL_ROUTES = {
+    # route: (who sends it, method, path, fields)
+    "register": (None, "post", "/events/{event}/register", registration_data(name="Ana\x00")),
+    "decline": (None, "post", "/events/{event}/decline", {"reason": "work", "note": "\x00"}),
+    "sign-in": (None, "post", "/staff/login", {"email": "a\x00@example.org", "password": "x"}),
+    "invite user": ("admin", "post", "/staff/users/new",
+                    {"name": "Ana\x00", "email": "ana@lincoln.example", "role": "organizer"}),
+    "privacy export": ("admin", "post", "/staff/privacy", {"contact": "a\x00@example.org"}),
+    "create event": ("organizer", "post", "/staff/events/new", {"title_en": "\x00", "day": "2027-03-01"}),
+    "walk-in": ("frontdesk", "post", "/staff/checkin/events/{event}/walk-in",
+                {"walkin-name": "Ana\x00", "walkin-adults": "1"}),
+    "check-in key": ("frontdesk", "post", "/staff/checkin/events/{event}/registrations/{registration}/checkin",
+                     {"client_key": "\x00"}),
+    "search": ("frontdesk", "get", "/staff/checkin/events/{event}/search.json?q=%00", None),
+}
+
+
+@pytest.mark.parametrize("route", list(NUL_ROUTES))
+def test_a_nul_character_is_refused_before_any_view_and_changes_nothing(app, db, make_event, family, now,
+                                                                        signed_in, route):
+    who, method, path, fields = NUL_ROUTES[route]
+    event = make_event()
+    registration = registration_service.register(event.id, family(), now).registration
+    event.starts_at = now.replace(microsecond=0) - timedelta(minutes=10)  # the door is open
+    event.ends_at = event.starts_at + timedelta(hours=2)
+    db.session.commit()
+    client = signed_in(who) if who else app.test_client()
+    path = path.format(event=event.id, registration=registration.id)
+    with nothing_changes():
+        if method == "get":
+            response = client.get(path)
+        else:
+            # One token for every form of a session.
+            token = hidden_fields(text_of(client.get("/staff/account" if who else "/staff/login")))["csrf_token"]
+            response = client.post(path, data=dict(fields, csrf_token=token))
+    assert response.status_code == 400

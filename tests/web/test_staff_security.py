@@ -14,27 +14,20 @@ from portal.config import Config, TestConfig
 from portal.models import Suppression, User
 from portal.services.schools import ensure_school
 from portal.services.users import UserError, authenticate, create_user
-from tests.conftest import IsolatedClient
-from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated
+from tests.conftest import QUICK_HASH, STAFF_PASSWORD, IsolatedClient, post_sign_in, sign_in
+from tests.web.helpers import form_post, registration_data, text_of, translated
 from tests.web.test_staff_auth import (
-    PASSWORD,  # noqa: F401
     PASSWORD_LINK,
-    QUICK_HASH,
     csrf_of,
     is_signed_in,
-    login,
-    signed_in,
     staff,  # noqa: F401  (a fixture)
 )
 
 WAIT_MESSAGE = "There were several wrong tries for this email. Please wait a minute, then try again."
 
 
-def sign_in_from(client, address, email, password):
-    environ = {"REMOTE_ADDR": address}
-    token = hidden_fields(text_of(client.get("/staff/login", environ_base=environ)))["csrf_token"]
-    return client.post("/staff/login", environ_base=environ,
-                       data={"csrf_token": token, "email": email, "password": password})
+def network(address):
+    return {"REMOTE_ADDR": address}
 
 
 # -- 5: nobody can lock a staff member out ---------------------------------------------
@@ -42,15 +35,15 @@ def sign_in_from(client, address, email, password):
 def test_guesses_from_many_addresses_do_not_lock_the_staff_member_out(limited_app, staff):
     # 30 wrong passwords in the hour, each from another address
     for n in range(30):
-        answer = sign_in_from(limited_app.test_client(), f"203.0.113.{n}", "organizer@lincoln.example",
-                              f"guess number {n}")
+        answer = post_sign_in(limited_app.test_client(), "organizer@lincoln.example", f"guess number {n}",
+                              environ_base=network(f"203.0.113.{n}"))
         assert answer.status_code == 422
     own = limited_app.test_client()
-    soon = sign_in_from(own, "192.0.2.7", "organizer@lincoln.example", PASSWORD)
+    soon = post_sign_in(own, "organizer@lincoln.example", STAFF_PASSWORD, environ_base=network("192.0.2.7"))
     assert soon.status_code == 422  # a wait, not a lock: said in words, next to the password
     assert translated(limited_app, "en", WAIT_MESSAGE) in text_of(soon)
     with time_machine.travel(datetime.now() + timedelta(seconds=61)):
-        answer = sign_in_from(own, "192.0.2.7", "organizer@lincoln.example", PASSWORD)
+        answer = post_sign_in(own, "organizer@lincoln.example", STAFF_PASSWORD, environ_base=network("192.0.2.7"))
         assert answer.status_code == 302
         assert is_signed_in(own)
 
@@ -61,12 +54,13 @@ def test_the_hourly_limit_counts_one_email_from_one_address(limited_app, staff):
     # 30 wrong passwords from one address, a minute apart (no per-minute limit, no wait in the way)
     for n in range(30):
         with time_machine.travel(start + timedelta(seconds=61 * n)):
-            assert sign_in_from(guesser, "198.51.100.1", "organizer@lincoln.example",
-                                f"guess {n}").status_code == 422
+            assert post_sign_in(guesser, "organizer@lincoln.example", f"guess {n}",
+                                environ_base=network("198.51.100.1")).status_code == 422
     with time_machine.travel(start + timedelta(seconds=61 * 31)):
-        assert sign_in_from(guesser, "198.51.100.1", "organizer@lincoln.example", PASSWORD).status_code == 429
+        assert post_sign_in(guesser, "organizer@lincoln.example", STAFF_PASSWORD,
+                            environ_base=network("198.51.100.1")).status_code == 429
         own = limited_app.test_client()
-        assert sign_in_from(own, "192.0.2.7", "organizer@lincoln.example", PASSWORD).status_code == 302
+        assert post_sign_in(own, "organizer@lincoln.example", STAFF_PASSWORD, environ_base=network("192.0.2.7")).status_code == 302
 
 
 def test_each_wrong_password_past_five_doubles_the_wait_up_to_a_minute(db, staff):
@@ -77,10 +71,10 @@ def test_each_wrong_password_past_five_doubles_the_wait_up_to_a_minute(db, staff
         assert authenticate(email, "yet another guess", now) is None
         # not even the right password is checked before the wait is over
         with pytest.raises(UserError) as refused:
-            authenticate(email, PASSWORD, now + timedelta(seconds=wait) - timedelta(milliseconds=1))
+            authenticate(email, STAFF_PASSWORD, now + timedelta(seconds=wait) - timedelta(milliseconds=1))
         assert refused.value.code == "login_wait"
         now += timedelta(seconds=wait)
-    user = authenticate(email, PASSWORD, now)
+    user = authenticate(email, STAFF_PASSWORD, now)
     assert user is not None and user.email == email
 
 
@@ -90,7 +84,7 @@ def test_an_unknown_email_is_slowed_exactly_like_a_known_one(db, staff):
         for n in range(6):
             assert authenticate(email, f"guess {n}", now) is None
         with pytest.raises(UserError) as refused:
-            authenticate(email, PASSWORD, now)
+            authenticate(email, STAFF_PASSWORD, now)
         assert refused.value.code == "login_wait"
         assert authenticate(email, "wrong again", now + timedelta(seconds=1)) is None
 
@@ -100,13 +94,13 @@ def test_wrong_passwords_are_forgotten_after_an_hour_and_after_signing_in(db, st
     for n in range(6):
         authenticate("organizer@lincoln.example", f"guess {n}", now)
     later = now + timedelta(hours=1, minutes=1)
-    assert authenticate("organizer@lincoln.example", PASSWORD, later) is not None
+    assert authenticate("organizer@lincoln.example", STAFF_PASSWORD, later) is not None
     for n in range(5):  # five free tries again
         assert authenticate("organizer@lincoln.example", f"guess {n}", later) is None
     # the sixth in a row waits again: the count started afresh
     assert authenticate("organizer@lincoln.example", "guess 6", later) is None
     with pytest.raises(UserError):
-        authenticate("organizer@lincoln.example", PASSWORD, later)
+        authenticate("organizer@lincoln.example", STAFF_PASSWORD, later)
 
 
 # -- 6: the public development key -------------------------------------------------------
@@ -129,7 +123,7 @@ def test_every_staff_page_is_sent_with_no_store(app, staff, event):
     anonymous = app.test_client()
     for url in ("/staff/login", "/staff/", "/staff/events", "/staff/nowhere"):
         assert anonymous.get(url).headers.get("Cache-Control") == "no-store", url
-    admin = signed_in(app, staff["admin"])
+    admin = sign_in(app.test_client(), staff["admin"])
     for url in ("/staff/events", f"/staff/events/{event.id}", "/staff/users", "/staff/checkin/",
                 "/staff/reports", f"/staff/events/{event.id}/registrations.csv"):
         response = admin.get(url)
@@ -142,7 +136,7 @@ def test_every_staff_page_is_sent_with_no_store(app, staff, event):
 # -- 10: sign-out ends the session on the server; ten hours from sign-in ----------------
 
 def test_a_copied_session_cookie_stops_working_after_sign_out(app, staff):
-    browser = signed_in(app, staff["organizer"])
+    browser = sign_in(app.test_client(), staff["organizer"])
     copy = app.test_client()
     copy.set_cookie("session", browser.get_cookie("session").value)
     assert is_signed_in(copy)
@@ -153,7 +147,7 @@ def test_a_copied_session_cookie_stops_working_after_sign_out(app, staff):
 def test_a_staff_session_ends_ten_hours_after_sign_in_however_busy(app, staff):
     start = datetime.now()
     with time_machine.travel(start, tick=False):
-        browser = signed_in(app, staff["organizer"])
+        browser = sign_in(app.test_client(), staff["organizer"])
     for hour in range(1, 10):  # busy all day: never idle long enough to be signed out for that
         with time_machine.travel(start + timedelta(hours=hour, minutes=59), tick=False):
             assert is_signed_in(browser), hour
@@ -221,7 +215,7 @@ def test_inviting_an_email_known_at_another_school_answers_like_any_invite(app, 
     elsewhere = create_user(other, "sam@district.example", "Sam Lee", "organizer")
     elsewhere.password_hash = QUICK_HASH
     db.session.commit()
-    admin = signed_in(app, staff["admin"])
+    admin = sign_in(app.test_client(), staff["admin"])
 
     known = invite(admin, "sam@district.example")
     fresh = invite(admin, "kim@district.example")
@@ -236,11 +230,11 @@ def test_inviting_an_email_known_at_another_school_answers_like_any_invite(app, 
     # two accounts, one per school, each with its own password
     accounts = db.session.execute(select(User).where(User.email == "sam@district.example")).scalars().all()
     assert sorted(account.school_id for account in accounts) == sorted([other.id, staff["admin"].school_id])
-    assert login(app.test_client(), "sam@district.example").status_code == 302  # Roosevelt's, as before
+    assert post_sign_in(app.test_client(), "sam@district.example").status_code == 302  # Roosevelt's, as before
 
 
 def test_inviting_an_email_already_at_this_school_is_still_explained(app, db, staff):
-    admin = signed_in(app, staff["admin"])
+    admin = sign_in(app.test_client(), staff["admin"])
     response = invite(admin, "organizer@lincoln.example")
     assert response.status_code == 422
     assert translated(app, "en", "An account with this email already exists.") in text_of(response)

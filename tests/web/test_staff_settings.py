@@ -1,11 +1,12 @@
 """The staff member's own language, and what sign-out and idle expiry tell
 the browser to forget."""
+from tests.conftest import sign_in
 from tests.web.helpers import hidden_fields, text_of
-from tests.web.test_staff_auth import csrf_of, signed_in, staff  # noqa: F401 (a fixture)
+from tests.web.test_staff_auth import csrf_of, staff  # noqa: F401 (a fixture)
 
 
 def test_sign_out_tells_the_browser_to_forget_what_the_pages_stored(app, staff):  # noqa: F811
-    client = signed_in(app, staff["frontdesk"])
+    client = sign_in(app.test_client(), staff["frontdesk"])
     token = csrf_of(client, "/staff/checkin/")
     response = client.post("/staff/logout", data={"csrf_token": token})
     assert response.status_code == 302
@@ -13,7 +14,7 @@ def test_sign_out_tells_the_browser_to_forget_what_the_pages_stored(app, staff):
 
 
 def test_idle_expiry_tells_the_browser_to_forget_too(app, staff):  # noqa: F811
-    client = signed_in(app, staff["frontdesk"])
+    client = sign_in(app.test_client(), staff["frontdesk"])
     assert client.get("/staff/checkin/").status_code == 200
     with client.session_transaction() as session:
         session["staff_seen"] -= app.config["STAFF_IDLE_MINUTES"] * 60 + 60
@@ -27,7 +28,7 @@ def test_a_session_ended_elsewhere_tells_the_browser_to_forget_too(app, db, staf
     request finds no session, and the browser forgets the stored list."""
     from portal.services.users import sign_out_everywhere
 
-    client = signed_in(app, staff["frontdesk"])
+    client = sign_in(app.test_client(), staff["frontdesk"])
     assert client.get("/staff/checkin/").status_code == 200
     sign_out_everywhere(db.session.merge(staff["frontdesk"]))
     db.session.commit()
@@ -37,7 +38,7 @@ def test_a_session_ended_elsewhere_tells_the_browser_to_forget_too(app, db, staf
 
 
 def test_staff_pages_ignore_the_familys_language_cookie(app, staff):  # noqa: F811
-    client = signed_in(app, staff["frontdesk"])
+    client = sign_in(app.test_client(), staff["frontdesk"])
     client.get("/events?lang=ko")
     page = text_of(client.get("/staff/checkin/", headers={"Accept-Language": "en-US"}))
     assert '<html lang="en"' in page
@@ -46,7 +47,7 @@ def test_staff_pages_ignore_the_familys_language_cookie(app, staff):  # noqa: F8
 
 def test_the_staff_language_is_kept_on_the_account_and_bad_choices_change_nothing(app, db, staff):  # noqa: F811
     user = staff["frontdesk"]
-    client = signed_in(app, user)
+    client = sign_in(app.test_client(), user)
     page = text_of(client.get("/staff/account"))
     token = hidden_fields(page)["csrf_token"]
     bad = client.post("/staff/account", data={"csrf_token": token, "language": "xx"})

@@ -1,4 +1,7 @@
-"""`python -m tests.postgres URL`: exit 0 when the PostgreSQL server at URL
+"""Databases for the test suite and the benchmarks, which both need one
+that exists before the app starts.
+
+`python -m portal.devtools URL`: exit 0 when the PostgreSQL server at URL
 answers, creating the database when it does not exist yet; exit 1 if not."""
 import sys
 
