@@ -58,7 +58,8 @@ from portal.models import EventStatus, LoginThrottle, RegistrationStatus, utcnow
 from portal.notifications.inbound import START_WORDS, STOP_WORDS
 from portal.notifications.render import unsubscribe_token
 from portal.organizer.forms import campaign_form, event_form
-from portal.public.forms import DeclineForm, LinkAgainForm, registration_form
+from portal.public.forms import DeclineForm, LinkAgainForm
+from portal.registration_form import registration_form
 from portal.services import checkin as checkin_service, registration as registration_service
 from portal.services.schools import ensure_school
 from portal.services.users import create_user, issue_password_link

@@ -11,8 +11,8 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
-from .. import error_page
 from ..auth.access import DOOR_STAFF, FRONT_DESK, school_event_or_404, staff_required
+from ..error_pages import error_page
 from ..extensions import db
 from ..models import Attendance, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..services import checkin as service

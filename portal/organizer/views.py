@@ -26,7 +26,7 @@ from ..models import (
 from ..notifications.render import render
 from ..notifications.sms import segments
 from ..presenters import event_view
-from ..public.forms import registration_form
+from ..registration_form import registration_form
 from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
 from ..services.errors import DomainError
 from ..services.events import places_for

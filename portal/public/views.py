@@ -23,6 +23,7 @@ from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_sign
 from ..notifications.render import read_unsubscribe_token
 from ..page_cache import page_cache
 from ..presenters import contact_in_words, event_view, open_first, qr_svg
+from ..registration_form import registration_form
 from ..services import (
     declines,
     events as event_service,
@@ -36,7 +37,7 @@ from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
 from . import bp
 from .abuse import requester_hash, take_registration_allowance
-from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
+from .forms import ConfirmForm, DeclineForm, LinkAgainForm
 
 JUST_REGISTERED_KEY = "just_registered"
 
