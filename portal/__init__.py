@@ -37,6 +37,7 @@ def create_app(config_object=Config, **overrides):
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["POSTGRES_RANDOM_PAGE_COST"])
 
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .error_pages import install_error_pages
     from .frontdesk import bp as frontdesk_bp
@@ -47,6 +48,7 @@ def create_app(config_object=Config, **overrides):
     app.register_blueprint(public_bp)
     csrf.exempt(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(organizer_bp)
     app.register_blueprint(frontdesk_bp)
     login_manager.login_view = "auth.login"

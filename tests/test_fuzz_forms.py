@@ -1202,8 +1202,8 @@ def test_fuzz_query_strings_of_read_only_pages(world, data):
 FUZZED_POST_ENDPOINTS = {
     "public.register", "public.decline", "public.link_again", "public.manage_edit", "public.manage_cancel", "public.manage_delete",
     "public.unsubscribe", "public.sms_inbound",
-    "auth.login", "auth.logout", "auth.set_password", "auth.invite_user", "auth.edit_user",
-    "auth.reset_password", "auth.privacy_export",
+    "auth.login", "auth.logout", "auth.set_password", "admin.invite_user", "admin.edit_user",
+    "admin.reset_password", "admin.privacy_export",
     "organizer.new_event", "organizer.edit_event", "organizer.change_status", "organizer.duplicate_event",
     "organizer.add_registration", "organizer.edit_registration", "organizer.cancel_registration",
     "organizer.promote_registration", "organizer.restore_registration", "organizer.cancel_burst",
