@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Field, HiddenField, StringField
 from wtforms.validators import InputRequired
 
+from .bot_check import form_opened_stamp, looks_automated, seconds_since_opened
 from .config import LANGUAGES
 from .forms import (
     CheckboxesField,
@@ -24,7 +25,6 @@ from .forms import (
 from .i18n import language_name
 from .messages import GRADE_NAMES, error_message
 from .models import GRADES
-from .public.abuse import form_opened_stamp, looks_automated, seconds_since_opened
 from .services import registration as registration_service
 from .services.registration import MAX_ADULTS, MAX_CHILD_AGE, MAX_CHILDREN, FamilyDetails
 
@@ -94,7 +94,7 @@ class RegistrationForm(PortalForm):
     submission_key = HiddenField()
     accept_waitlist = BooleanField(_l("Yes, move us to the waiting list"))
     # A field people never see (the style sheet hides it) that programs fill
-    # in, and when the form was opened: see abuse.looks_automated.
+    # in, and when the form was opened: see bot_check.looks_automated.
     website = StringField(_l("Leave this empty"))
     opened = HiddenField()
 

@@ -49,7 +49,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.security import generate_password_hash
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, RadioField, SelectField, SelectMultipleField
 
-from portal.auth.forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
+from portal.admin.forms import ContactForm, UserForm
+from portal.auth.forms import LoginForm, SetPasswordForm, StaffSettingsForm
 from portal.config import LANGUAGES
 from portal.extensions import db as _db
 from portal.forms import ClockField, DayField, EmailAddressField, PhoneField
