@@ -21,8 +21,8 @@ class ServiceCall:
     """The outcome of one `with service_call(form):` block: `error` is the
     coded error a rule raised, or None when the call went through."""
 
-    def __init__(self, form, say, flash_category):
-        self.form, self.say, self.flash_category = form, say, flash_category
+    def __init__(self, form, say, flash_category, commit):
+        self.form, self.say, self.flash_category, self.commit = form, say, flash_category, commit
         self.error = None
 
     @property
@@ -34,7 +34,8 @@ class ServiceCall:
 
     def __exit__(self, kind, error, _traceback):
         if kind is None:
-            db.session.commit()
+            if self.commit:
+                db.session.commit()
             return False
         if not isinstance(error, DomainError):
             return False
@@ -47,12 +48,13 @@ class ServiceCall:
         return True
 
 
-def service_call(form=None, say=coded_message, flash_category="warning"):
+def service_call(form=None, say=coded_message, flash_category="warning", commit=True):
     """Run the service calls in the block as one change: committed when they
-    go through; on a coded error (DomainError and its kinds) rolled back,
-    with the error's message put on its field of `form` (atop the form when
-    the field is not on it), or flashed when there is no form."""
-    return ServiceCall(form, say, flash_category)
+    go through (unless `commit` is false: a preview that must leave nothing
+    behind); on a coded error (DomainError and its kinds) rolled back, with
+    the error's message (`say`) put on its field of `form` (atop the form
+    when the field is not on it), or flashed when there is no form."""
+    return ServiceCall(form, say, flash_category, commit)
 
 
 def status_for(form=None):
@@ -76,3 +78,9 @@ def page_number(limit=10_000):
 def event_of_my_school_or_404(event_id):
     """An event of the signed-in user's school; another school's is not found."""
     return db.first_or_404(select(Event).filter_by(id=event_id, school_id=current_user.school_id))
+
+
+def posted_form():
+    """The fields sent with a POST, or None: a form built from None shows
+    its defaults (or what it is prefilled with)."""
+    return request.form if request.method == "POST" else None

@@ -15,7 +15,7 @@ from ..forms import (
     choices,
 )
 from ..i18n import language_name
-from ..messages import GRADE_NAMES, NEED_NAMES, error_message
+from ..messages import GRADE_NAMES, NEED_NAMES
 from ..models import GRADES
 from ..services.event_admin import MAX_CAPACITY, EventDetails
 from ..services.registration import MAX_PARTY_LIMIT
@@ -135,7 +135,3 @@ def campaign_form(formdata=None):
     form.need.choices = choices([("", _l("Any help, or none"))] + list(NEED_NAMES.items()))
     form.language.choices = choices([("", _l("Any language"))] + list(LANGUAGES.items()))
     return form
-
-
-def add_service_error(form, error):
-    form.add_error(error.field, error_message(error.code, **error.params))
