@@ -21,8 +21,9 @@ class ServiceCall:
     """The outcome of one `with service_call(form):` block: `error` is the
     coded error a rule raised, or None when the call went through."""
 
-    def __init__(self, form, say, flash_category, commit):
-        self.form, self.say, self.flash_category, self.commit = form, say, flash_category, commit
+    def __init__(self, form, say, flash_category, commit, flash_unless_on_form):
+        self.form, self.say, self.flash_category = form, say, flash_category
+        self.commit, self.flash_unless_on_form = commit, flash_unless_on_form
         self.error = None
 
     @property
@@ -41,20 +42,24 @@ class ServiceCall:
             return False
         db.session.rollback()
         self.error = error
-        if self.form is None:
-            flash(self.say(error), self.flash_category)
-        else:
+        if self.form is not None and (error.field in self.form or not self.flash_unless_on_form):
             self.form.add_error(error.field, self.say(error))
+        elif self.flash_category:
+            flash(self.say(error), self.flash_category)
         return True
 
 
-def service_call(form=None, say=coded_message, flash_category="warning", commit=True):
+def service_call(form=None, say=coded_message, flash_category="warning", commit=True,
+                 flash_unless_on_form=False):
     """Run the service calls in the block as one change: committed when they
     go through (unless `commit` is false: a preview that must leave nothing
     behind); on a coded error (DomainError and its kinds) rolled back, with
-    the error's message (`say`) put on its field of `form` (atop the form
-    when the field is not on it), or flashed when there is no form."""
-    return ServiceCall(form, say, flash_category, commit)
+    the error's message (`say`) put on its field of `form`, or atop the form
+    when the field is not on it. Without a form (or, with
+    `flash_unless_on_form`, when the field is not on it) the message is
+    flashed; with no `flash_category` either, the view answers it itself
+    from `error` (a JSON answer)."""
+    return ServiceCall(form, say, flash_category, commit, flash_unless_on_form)
 
 
 def status_for(form=None):
