@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from flask import Flask, abort, render_template, request
+from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 
 from .config import DEVELOPMENT_SECRET_KEY, Config
@@ -37,14 +37,18 @@ def create_app(config_object=Config, **overrides):
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"], app.config["POSTGRES_RANDOM_PAGE_COST"])
 
+    from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .error_pages import install_error_pages
     from .frontdesk import bp as frontdesk_bp
     from .organizer import bp as organizer_bp
     from .public import bp as public_bp
+    from .security_headers import install_security_headers
 
     app.register_blueprint(public_bp)
     csrf.exempt(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(organizer_bp)
     app.register_blueprint(frontdesk_bp)
     login_manager.login_view = "auth.login"
@@ -52,9 +56,9 @@ def create_app(config_object=Config, **overrides):
     login_manager.login_message_category = "warning"
 
     _install_page_helpers(app)
-    _install_error_pages(app)
+    install_error_pages(app)
     _install_language_cookie(app)
-    _install_security_headers(app)
+    install_security_headers(app)
     _refuse_untypeable_characters(app)
 
     from .static_files import install_static_files
@@ -162,39 +166,6 @@ def _install_page_helpers(app):
         return f"{request.path}?{urlencode(args)}"
 
 
-ERROR_PAGES = {
-    # status: (title, what to do)
-    400: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
-    403: (_l("This page is not for your role."), _l("Ask your school's portal admin if you need it.")),
-    404: (_l("We could not find this page."), _l("The link may be old or not complete.")),
-    413: (_l("Something was wrong with that request."), _l("Please go back and try again.")),
-    429: (_l("Too many tries in a short time."), _l("Please wait a minute and try again.")),
-    500: (_l("Sorry, something went wrong on our side."),
-          _l("Please try again in a few minutes. We cannot tell whether what you sent was saved, "
-             "so please check first: for example, look for a confirmation message.")),
-    "csrf": (_l("This page was open for too long."),
-             _l("For your safety, nothing was changed. Please go back, open the page again and try again.")),
-}
-
-
-def error_page(kind, status):
-    title, advice = ERROR_PAGES[kind]
-    return render_template("errors/page.html", title=title, advice=advice, staff_home=kind == 403), status
-
-
-def _install_error_pages(app):
-    from flask_wtf.csrf import CSRFError
-
-    app.register_error_handler(CSRFError, lambda _error: error_page("csrf", 400))
-    for status in (400, 403, 404, 413, 429):
-        app.register_error_handler(status, lambda _error, status=status: error_page(status, status))
-
-    @app.errorhandler(500)
-    def server_error(_error):
-        db.session.rollback()
-        return error_page(500, 500)
-
-
 def _install_language_cookie(app):
     from .i18n import is_staff_page
 
@@ -209,26 +180,6 @@ def _install_language_cookie(app):
                 samesite="Lax", secure=app.config["SESSION_COOKIE_SECURE"], httponly=True,
             )
         response.headers.setdefault("Vary", "Cookie, Accept-Language")
-        return response
-
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
-)
-
-
-def _install_security_headers(app):
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        if request.is_secure:
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path == "/staff" or request.path.startswith("/staff/"):
-            # Staff pages show families' details: never kept by a browser or a proxy.
-            response.headers["Cache-Control"] = "no-store"
         return response
 
 

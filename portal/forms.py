@@ -55,7 +55,7 @@ class PortalForm(FlaskForm):
 
     def add_error(self, field_name, message):
         """Put a service's message next to its field, or atop the form."""
-        field = getattr(self, field_name, None) if field_name else None
+        field = self[field_name] if field_name and field_name in self else None
         if field is None:
             self.page_errors.append(message)
         else:

@@ -68,7 +68,7 @@ def _asked_for():
 
 # Staff pages are read on shared computers where a family may have chosen
 # its language before: they never follow the family language cookie.
-STAFF_BLUEPRINTS = frozenset({"auth", "organizer", "frontdesk"})
+STAFF_BLUEPRINTS = frozenset({"auth", "admin", "organizer", "frontdesk"})
 
 
 def is_staff_page():

@@ -7,8 +7,7 @@ from flask import abort, current_app, flash, g, redirect, request, session, url_
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
-from ..extensions import db
-from ..models import Event, Role, utcnow
+from ..models import Role, utcnow
 
 ORGANIZERS = (Role.ADMIN, Role.ORGANIZER)
 FRONT_DESK = Role.FRONTDESK
@@ -56,11 +55,3 @@ def staff_required(*roles):
         return wrapped
 
     return decorate
-
-
-def school_event_or_404(event_id):
-    """An event of the signed-in user's school; another school's is not found."""
-    event = db.session.get(Event, event_id)
-    if event is None or event.school_id != current_user.school_id:
-        abort(404)
-    return event

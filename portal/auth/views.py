@@ -1,8 +1,7 @@
-"""Staff sign-in, sign-out, one-time password links, and the admin's list of users."""
-import json
+"""Staff sign-in, sign-out, one-time password links, and one's own account."""
 from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
@@ -10,13 +9,12 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..forms import PortalForm
 from ..i18n import shipped_languages
-from ..messages import error_message
-from ..models import STAFF_SESSION_KEY, Role, User, utcnow
-from ..services import privacy, users as user_service
-from ..services.users import UserError
+from ..models import STAFF_SESSION_KEY, Role, utcnow
+from ..services import users as user_service
+from ..views import service_call, status_for
 from . import bp
-from .access import ADMINS, DOOR_STAFF, forgetting_browser_storage, staff_required
-from .forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
+from .access import DOOR_STAFF, forgetting_browser_storage, staff_required
+from .forms import LoginForm, SetPasswordForm, StaffSettingsForm
 
 PASSWORD_LINK_KEY = "password_link"
 
@@ -54,22 +52,23 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         now = utcnow()
-        try:
+        # Committed: the sign-in, or the failure that makes the next try wait.
+        with service_call(form) as call:
             user = user_service.authenticate(form.email.data, form.password.data, now)
-        except UserError as error:
-            form.add_error(error.field, error_message(error.code, **error.params))
-        else:
             session_token = user_service.start_staff_session(user, now) if user is not None else None
-            db.session.commit()  # the sign-in, or the failure that makes the next try wait
-            if user is None:
-                form.add_error(None, _("That email and password do not match an account. Please try again."))
-            else:
-                session.clear()  # a fresh session: nothing carried over from before sign-in
-                session.permanent = True
-                session[STAFF_SESSION_KEY] = session_token
-                login_user(user)
-                return redirect(_safe_next(request.args.get("next")) or home_for(user))
-    return render_template("auth/login.html", form=form), 422 if request.method == "POST" else 200
+        if call.succeeded and user is None:
+            form.add_error(None, _("That email and password do not match an account. Please try again."))
+        elif call.succeeded:
+            return _signed_in(user, session_token)
+    return render_template("auth/login.html", form=form), status_for(form)
+
+
+def _signed_in(user, session_token):
+    session.clear()  # a fresh session: nothing carried over from before sign-in
+    session.permanent = True
+    session[STAFF_SESSION_KEY] = session_token
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")) or home_for(user))
 
 
 @bp.post("/logout")
@@ -98,17 +97,13 @@ def account():
     """The signed-in staff member's own settings: the language of the staff pages."""
     form = StaffSettingsForm(shipped_languages(), data={"language": current_user.language or ""})
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             user_service.set_language(current_user._get_current_object(), form.language.data or None,
                                       shipped_languages())
-        except UserError as error:
-            db.session.rollback()
-            form.add_error(error.field, error_message(error.code))
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(_("Saved."), "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 422 if request.method == "POST" else 200
+    return render_template("auth/account.html", form=form), status_for(form)
 
 
 @bp.get("/password/<token>")
@@ -132,19 +127,15 @@ def set_password():
         abort(404)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        try:
+        with service_call(form) as call:
             user_service.set_password(user, form.password.data)
-        except UserError as error:
-            db.session.rollback()
-            form.add_error("password", error_message(error.code, **error.params))
-        else:
-            db.session.commit()
+        if call.succeeded:
             logout_user()
             session.clear()
             flash(_("Your password is set. Please sign in."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/set_password.html", form=form, user=user,
-                           min_length=user_service.MIN_PASSWORD_LENGTH), 422 if request.method == "POST" else 200
+                           min_length=user_service.MIN_PASSWORD_LENGTH), status_for(form)
 
 
 @bp.after_app_request
@@ -152,86 +143,3 @@ def keep_password_links_private(response):
     if request.endpoint == "auth.password_link":
         response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-# -- the admin's list of staff ------------------------------------------------------
-
-def _school_user_or_404(user_id):
-    user = db.session.get(User, user_id)
-    if user is None or user.school_id != current_user.school_id:
-        abort(404)
-    return user
-
-
-@bp.get("/users")
-@staff_required(*ADMINS)
-def users():
-    return render_template("auth/users.html", users=user_service.school_users(current_user.school_id),
-                           form=PortalForm())
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-@staff_required(*ADMINS)
-def invite_user():
-    form = UserForm()
-    if form.validate_on_submit():
-        try:
-            user = user_service.create_user(current_user.school, form.email.data, form.name.data, form.role.data)
-            token = user_service.issue_password_link(user, utcnow())
-        except UserError as error:
-            db.session.rollback()
-            form.add_error(error.field, error_message(error.code, **error.params))
-        else:
-            db.session.commit()
-            return render_template("auth/password_link.html", user=user,
-                                   link=url_for("auth.password_link", token=token, _external=True), invited=True)
-    return render_template("auth/user_form.html", form=form, user=None), 422 if request.method == "POST" else 200
-
-
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@staff_required(*ADMINS)
-def edit_user(user_id):
-    user = _school_user_or_404(user_id)
-    form = UserForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            user_service.update_user(user, current_user, form.name.data, form.email.data, form.role.data,
-                                     form.active.data)
-        except UserError as error:
-            db.session.rollback()
-            form.add_error(error.field, error_message(error.code, **error.params))
-        else:
-            db.session.commit()
-            flash(_("Saved."), "success")
-            return redirect(url_for("auth.users"))
-    return render_template("auth/user_form.html", form=form, user=user), 422 if request.method == "POST" else 200
-
-
-@bp.post("/users/<int:user_id>/reset")
-@staff_required(*ADMINS)
-def reset_password(user_id):
-    user = _school_user_or_404(user_id)
-    form = PortalForm()
-    if not form.validate_on_submit():
-        abort(400)
-    token = user_service.reset_password(user, utcnow())
-    db.session.commit()
-    return render_template("auth/password_link.html", user=user,
-                           link=url_for("auth.password_link", token=token, _external=True), invited=False)
-
-
-@bp.route("/privacy", methods=["GET", "POST"])
-@staff_required(*ADMINS)
-def privacy_export():
-    """Everything held about one phone number or email, as a JSON file. The
-    contact travels in the POST body, never in a URL or a log."""
-    form = ContactForm()
-    if form.validate_on_submit():
-        record = privacy.export_contact(current_user.school_id, form.contact.data)
-        if record is None:
-            form.add_error("contact", _("Please enter a phone number or an email address."))
-        else:
-            return Response(json.dumps(record, ensure_ascii=False, indent=2), mimetype="application/json",
-                            headers={"Content-Disposition": 'attachment; filename="family-data.json"',
-                                     "Cache-Control": "no-store"})
-    return render_template("auth/privacy.html", form=form), 422 if request.method == "POST" else 200

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("frontdesk", __name__, url_prefix="/staff/checkin")
 
-from . import views  # noqa: E402,F401
+from . import api, views  # noqa: E402,F401

@@ -22,15 +22,6 @@ def json_body():
                       if isinstance(value, (str, int, float)) or value is None})
 
 
-def door_form(form_class, **kwargs):
-    """A form from the JSON body or the posted form. CSRFProtect has checked
-    the token (form field or X-CSRFToken header) before the view runs."""
-    body = json_body()
-    if body is not None:
-        return form_class(formdata=body, meta={"csrf": False}, **kwargs)
-    return form_class(meta={"csrf": False}, **kwargs)
-
-
 class ArrivedForm(PortalForm):
     """How many came: empty means "as registered"."""
 
@@ -38,9 +29,15 @@ class ArrivedForm(PortalForm):
     children = CountField(_l("Children who came"), minimum=0, maximum=MAX_CHILDREN, default=None)
     client_key = HiddenField()
 
+    def arrived_counts(self):
+        return {"adults": self.adults.data, "children": self.children.data}
+
 
 class ClientKeyForm(PortalForm):
     client_key = HiddenField()
+
+    def arrived_counts(self):
+        return {}
 
 
 class WalkInForm(PortalForm):

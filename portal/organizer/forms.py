@@ -15,7 +15,6 @@ from ..forms import (
     choices,
 )
 from ..i18n import language_name
-from ..messages import error_message
 from ..models import GRADES
 from ..services.event_admin import MAX_CAPACITY, EventDetails
 from ..services.registration import MAX_PARTY_LIMIT
@@ -136,7 +135,3 @@ def campaign_form(formdata=None):
     form.need.choices = choices([("", _l("Any help, or none"))] + list(NeedKind.labels().items()))
     form.language.choices = choices([("", _l("Any language"))] + list(LANGUAGES.items()))
     return form
-
-
-def add_service_error(form, error):
-    form.add_error(error.field, error_message(error.code, **error.params))

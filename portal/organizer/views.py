@@ -7,11 +7,10 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import ORGANIZERS, school_event_or_404, staff_required
+from ..auth.access import ORGANIZERS, staff_required
 from ..extensions import db
 from ..forms import DayField, PortalForm
 from ..i18n import current_language
-from ..messages import error_message
 from ..models import (
     Campaign,
     Event,
@@ -26,14 +25,14 @@ from ..models import (
 from ..notifications.render import render
 from ..notifications.sms import segments
 from ..presenters import event_view
-from ..public.forms import registration_form
+from ..registration_form import registration_form
 from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
-from ..services.errors import DomainError
 from ..services.events import places_for
 from ..services.reports import school_report
+from ..views import event_of_my_school_or_404, page_number, posted_form, service_call, status_for
 from . import bp
 from .export import registrations_csv
-from .forms import add_service_error, campaign_form, event_form
+from .forms import campaign_form, event_form
 
 
 def promoted_message(count):
@@ -72,66 +71,52 @@ def events():
 @bp.route("/events/new", methods=["GET", "POST"])
 @staff_required(*ORGANIZERS)
 def new_event():
-    form = event_form(formdata=request.form if request.method == "POST" else None)
+    form = event_form(formdata=posted_form())
     if request.method == "POST" and form.validate():
-        try:
+        with service_call(form) as call:
             event = event_admin.create_event(current_user.school, current_user, form.details())
-        except DomainError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(_("The event is saved as a draft. Publish it when it is ready for families."), "success")
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/event_form.html", form=form, event=None,
-                           default_language=g.school.default_language), 422 if request.method == "POST" else 200
+                           default_language=g.school.default_language), status_for(form)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 @staff_required(*ORGANIZERS)
 def edit_event(event_id):
-    event = school_event_or_404(event_id)
-    form = event_form(formdata=request.form if request.method == "POST" else None, event=event,
-                      local=_local(event))
+    event = event_of_my_school_or_404(event_id)
+    form = event_form(formdata=posted_form(), event=event, local=_local(event))
     if request.method == "POST" and form.validate():
-        try:
+        with service_call(form) as call:
             change = event_admin.update_event(event.id, form.details(), utcnow())
-        except DomainError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(_("Saved."), "success")
             if change.promoted:
                 flash(promoted_message(len(change.promoted)), "success")
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/event_form.html", form=form, event=event,
-                           default_language=g.school.default_language), 422 if request.method == "POST" else 200
+                           default_language=g.school.default_language), status_for(form)
 
 
 @bp.post("/events/<int:event_id>/status")
 @staff_required(*ORGANIZERS)
 def change_status(event_id):
-    event = school_event_or_404(event_id)
-    action = request.form.get("action")
-    now = utcnow()
-    try:
+    event = event_of_my_school_or_404(event_id)
+    action, now = request.form.get("action"), utcnow()
+    if action not in ("publish", "unpublish", "cancel"):
+        abort(400)
+    with service_call() as call:
         if action == "publish":
             event_admin.publish(event, now)
             message = _("Published: families can see the event and register.")
         elif action == "unpublish":
             event_admin.unpublish(event)
             message = _("The event is a draft again; families cannot see it.")
-        elif action == "cancel":
+        else:
             event_admin.cancel(event, now)
             message = _("The event is cancelled. Families who open their link will see that it was cancelled.")
-        else:
-            abort(400)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error.code, **error.params), "warning")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(message, "success")
     return redirect(url_for("organizer.dashboard", event_id=event.id))
 
@@ -139,22 +124,17 @@ def change_status(event_id):
 @bp.post("/events/<int:event_id>/duplicate")
 @staff_required(*ORGANIZERS)
 def duplicate_event(event_id):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     copy = event_admin.duplicate(event, current_user)
     db.session.commit()
     flash(_("This is a copy, one week later, saved as a draft. Check the date and publish it."), "success")
     return redirect(url_for("organizer.edit_event", event_id=copy.id))
 
 
-def _page_number():
-    page = request.args.get("page", "1")
-    return int(page) if page.isdecimal() and len(page) < 7 else 1
-
-
 @bp.get("/events/<int:event_id>", endpoint="dashboard")
 @staff_required(*ORGANIZERS)
 def event_dashboard(event_id):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     filters = {
         "query": request.args.get("q", "")[:200],  # a name, a phone, an email or a code
         "status": request.args.get("status") or None,
@@ -168,7 +148,7 @@ def event_dashboard(event_id):
         needs=planning.needs_summary(event),
         reasons=planning.decline_reasons(event.id),
         notes=planning.decline_notes(event.id),
-        table=planning.registrations_page(event.id, page=_page_number(), **filters),
+        table=planning.registrations_page(event.id, page=page_number(limit=1_000_000), **filters),
         positions=planning.waitlist_positions(event.id),
         filters=filters,
         sent_campaigns=campaigns.event_campaigns(event.id),
@@ -193,14 +173,14 @@ def _burst_or_404(event, address_hash):
 @staff_required(*ORGANIZERS)
 def burst(event_id, address_hash):
     """What the organizer sees before cancelling a burst: every registration in it."""
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     return render_template("organizer/burst.html", event=_view(event), burst=_burst_or_404(event, address_hash))
 
 
 @bp.post("/events/<int:event_id>/bursts/<address_hash>/cancel")
 @staff_required(*ORGANIZERS)
 def cancel_burst(event_id, address_hash):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     burst = _burst_or_404(event, address_hash)
     cancelled, promoted = registration_service.cancel_burst(
         event.id, [registration.id for registration in burst.registrations], utcnow())
@@ -213,72 +193,59 @@ def cancel_burst(event_id, address_hash):
 
 
 def _event_registration_or_404(event, registration_id):
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
-    return registration
+    return db.first_or_404(select(Registration).filter_by(id=registration_id, event_id=event.id))
 
 
 @bp.route("/events/<int:event_id>/registrations/new", methods=["GET", "POST"])
 @staff_required(*ORGANIZERS)
 def add_registration(event_id):
     """A family registered by phone: same rules, but after the deadline too."""
-    event = school_event_or_404(event_id)
-    form = registration_form(event, g.school.default_language, by_staff=True,
-                             formdata=request.form if request.method == "POST" else None)
+    event = event_of_my_school_or_404(event_id)
+    form = registration_form(event, g.school.default_language, by_staff=True, formdata=posted_form())
     if request.method == "POST" and form.validate():
-        try:
+        with service_call(form) as call:
             registered = registration_service.register(event.id, form.details(), utcnow(), source=Source.STAFF,
                                                        submission_key=form.submission(),
                                                        enforce_deadline=False)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error_message(error.code, **_message_params(error)))
-        else:
-            db.session.commit()
-            registration = registered.registration
-            if registration.status == RegistrationStatus.CONFIRMED:
-                flash(_("The family is registered."), "success")
-            else:
-                flash(_("The event is full, so the family is on the waitlist: number %(position)s in line.",
-                        position=registration_service.waitlist_position(registration)), "warning")
+        if call.succeeded:
+            _flash_registered(registered.registration)
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/registration_form.html", form=form, event=_view(event),
-                           registration=None), 422 if request.method == "POST" else 200
+                           registration=None), status_for(form)
 
 
-def _message_params(error):
-    return {key: value for key, value in error.params.items() if key != "registration_id"}
+def _flash_registered(registration):
+    if registration.status == RegistrationStatus.CONFIRMED:
+        flash(_("The family is registered."), "success")
+    else:
+        flash(_("The event is full, so the family is on the waitlist: number %(position)s in line.",
+                position=registration_service.waitlist_position(registration)), "warning")
 
 
 @bp.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET", "POST"])
 @staff_required(*ORGANIZERS)
 def edit_registration(event_id, registration_id):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
     form = registration_form(event, g.school.default_language, registration=registration, by_staff=True,
-                             formdata=request.form if request.method == "POST" else None)
+                             formdata=posted_form())
     if request.method == "POST" and form.validate():
-        try:
+        with service_call(form) as call:
             registration_service.update_registration(
                 registration.id, form.details(), utcnow(), accept_waitlist=bool(form.accept_waitlist.data),
                 enforce_deadline=False, by_staff=True)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error_message(error.code, **_message_params(error)))
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(_("Saved."), "success")
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/registration_form.html", form=form, event=_view(event),
-                           registration=registration), 422 if request.method == "POST" else 200
+                           registration=registration), status_for(form)
 
 
 @bp.route("/events/<int:event_id>/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
 @staff_required(*ORGANIZERS)
 def cancel_registration(event_id, registration_id):
     """Asks first (the page names the family and its size), then cancels."""
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
     if request.method == "GET" or not PortalForm().validate_on_submit():
         return render_template("organizer/cancel_registration.html", event=_view(event), registration=registration,
@@ -307,15 +274,11 @@ def promote_registration(event_id, registration_id):
 
 
 def _confirm_by_hand(event_id, registration_id, confirm, done):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     registration = _event_registration_or_404(event, registration_id)
-    try:
+    with service_call() as call:
         confirm(registration.id, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error.code, **error.params), "warning")
-    else:
-        db.session.commit()
+    if call.succeeded:
         flash(done(registration.name), "success")
     return redirect(url_for("organizer.dashboard", event_id=event.id))
 
@@ -323,7 +286,7 @@ def _confirm_by_hand(event_id, registration_id, confirm, done):
 @bp.get("/events/<int:event_id>/roster")
 @staff_required(*ORGANIZERS)
 def roster(event_id):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     rows = planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name")
     return render_template("organizer/roster.html", event=_view(event), rows=rows,
                            waiting=registration_service.waitlist(event.id))
@@ -332,7 +295,7 @@ def roster(event_id):
 @bp.get("/events/<int:event_id>/needs-sheet")
 @staff_required(*ORGANIZERS)
 def needs_sheet(event_id):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     return render_template("organizer/needs_sheet.html", event=_view(event),
                            needs=planning.needs_summary(event),
                            rows=planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name"))
@@ -341,7 +304,7 @@ def needs_sheet(event_id):
 @bp.get("/events/<int:event_id>/registrations.csv")
 @staff_required(*ORGANIZERS)
 def export(event_id):
-    event = school_event_or_404(event_id)
+    event = event_of_my_school_or_404(event_id)
     body = registrations_csv(event, planning.registrations(event.id, sort="oldest"))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="event-{event.id}-registrations.csv"',
@@ -376,28 +339,37 @@ def reports():
 @staff_required(*ORGANIZERS)
 def new_message(event_id):
     """Write, preview (with the number of families), then send."""
-    event = school_event_or_404(event_id)
-    form = campaign_form(formdata=request.form if request.method == "POST" else None)
-    previews, recipients = [], None
+    event = event_of_my_school_or_404(event_id)
+    form = campaign_form(formdata=posted_form())
+    sending = request.form.get("action") == "send"
+    preview = Preview()
     if request.method == "POST" and form.validate():
-        try:
-            if request.form.get("action") == "send":
+        with service_call(form, commit=sending) as call:
+            if sending:
                 campaign = campaigns.send_campaign(event, current_user, form.texts(), form.audience(), utcnow())
-                db.session.commit()
-                flash(ngettext("Your message is on its way to %(num)d family.",
-                               "Your message is on its way to %(num)d families.", campaign.recipients), "success")
-                return redirect(url_for("organizer.dashboard", event_id=event.id))
-            written = campaigns.check_texts(form.texts(), event.default_language)
-            recipients = campaigns.audience(event.id, **form.audience())
-            if not recipients:
-                raise DomainError("campaign_no_recipients")
-            previews = _previews(event, written, recipients)
-        except DomainError as error:
-            db.session.rollback()
-            add_service_error(form, error)
-    return render_template("organizer/message_form.html", form=form, event=_view(event), previews=previews,
-                           recipients=recipients, default_language=g.school.default_language), \
-        422 if request.method == "POST" and (form.errors or form.page_errors) else 200
+            else:
+                preview.show(event, form)
+        if sending and call.succeeded:
+            flash(ngettext("Your message is on its way to %(num)d family.",
+                           "Your message is on its way to %(num)d families.", campaign.recipients), "success")
+            return redirect(url_for("organizer.dashboard", event_id=event.id))
+    return render_template("organizer/message_form.html", form=form, event=_view(event), previews=preview.texts,
+                           recipients=preview.recipients, default_language=g.school.default_language), \
+        status_for(form)
+
+
+class Preview:
+    """What a message will look like, and who will get it; the recipients
+    are known (and shown) even when there are none to send to."""
+
+    def __init__(self):
+        self.texts, self.recipients = [], None
+
+    def show(self, event, form):
+        written = campaigns.check_texts(form.texts(), event.default_language)
+        self.recipients = campaigns.audience(event.id, **form.audience())
+        campaigns.refuse_empty_audience(self.recipients)
+        self.texts = _previews(event, written, self.recipients)
 
 
 def _previews(event, written, recipients):

@@ -23,6 +23,7 @@ from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_sign
 from ..notifications.render import read_unsubscribe_token
 from ..page_cache import page_cache
 from ..presenters import contact_in_words, event_view, open_first, qr_svg
+from ..registration_form import registration_form
 from ..services import (
     declines,
     events as event_service,
@@ -32,11 +33,11 @@ from ..services import (
     registration as registration_service,
 )
 from ..services.contact import normalize_phone
-from ..services.errors import DomainError, RegistrationError
 from ..services.schools import all_schools, school_by_slug
+from ..views import posted_form, service_call, status_for
 from . import bp
 from .abuse import requester_hash, take_registration_allowance
-from .forms import ConfirmForm, DeclineForm, LinkAgainForm, registration_form
+from .forms import ConfirmForm, DeclineForm, LinkAgainForm
 
 JUST_REGISTERED_KEY = "just_registered"
 
@@ -101,6 +102,10 @@ def _render_event_list():
     )
 
 
+def _event_view(event, now):
+    return event_view(event, current_language(), event_service.places_for([event])[event.id], now)
+
+
 def _public_event_or_404(event_id):
     event = event_service.public_event(event_id)
     if event is None:
@@ -112,9 +117,7 @@ def _public_event_or_404(event_id):
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id):
     def render():
-        event = _public_event_or_404(event_id)
-        places = event_service.places_for([event])[event.id]
-        return render_template("public/event.html", event=event_view(event, current_language(), places, utcnow()))
+        return render_template("public/event.html", event=_event_view(_public_event_or_404(event_id), utcnow()))
 
     return _cached_page(render)
 
@@ -124,24 +127,19 @@ def event_detail(event_id):
 def register(event_id):
     event = _public_event_or_404(event_id)
     now = utcnow()
-    language = current_language()
-    places = event_service.places_for([event])[event.id]
-    view = event_view(event, language, places, now)
+    view = _event_view(event, now)
     if view.closed_reason:
         return render_template("public/closed.html", event=view), 410 if request.method == "POST" else 200
-
-    formdata = request.form if request.method == "POST" else None
-    form = registration_form(event, language, formdata=formdata)
-    status = 422 if request.method == "POST" else 200
+    form = registration_form(event, current_language(), formdata=posted_form())
     if request.method == "POST" and form.validate():
         if form.looks_automated():
             form.add_error(None, error_message("looks_automated"))
         elif not take_registration_allowance(event, request.remote_addr):
             form.add_error(None, error_message("too_many_registrations"))
-            status = 429
+            return _registration_page(event, view, form), 429
         else:
             return _register(event, view, form, now)
-    return _registration_page(event, view, form), status
+    return _registration_page(event, view, form), status_for(form)
 
 
 def _registration_page(event, view, form):
@@ -149,35 +147,31 @@ def _registration_page(event, view, form):
 
 
 def _register(event, view, form, now):
-    try:
+    with service_call(form) as call:
         registered = registration_service.register(
             event.id, form.details(), now, submission_key=form.submission(),
             address_hash=requester_hash(request.remote_addr),
         )
-    except RegistrationError as error:
-        db.session.rollback()
-        remembered = _remembered_token(error.params.get("registration_id"))
-        if error.code == "duplicate_submission" and remembered:
-            return redirect(url_for("public.manage", token=remembered))
-        if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
-            return render_template("public/closed.html", event=view), 410
-        if error.code == "already_registered":
-            # Their link goes again to their own phone or email, never to this page,
-            # and the page does not say whether anyone is registered.
-            links.send_link_again(error.params["registration_id"], now)
-            db.session.commit()
-            return render_template("public/link_sent.html")
-        form.add_error(error.field, error_message(error.code, **_public_params(error)))
-        return _registration_page(event, view, form), 422
-    db.session.commit()
+    if not call.succeeded:
+        return _registration_refused(call.error, event, view, form, now)
     # Their page says it once, with where the link went; not a second box.
     _remember_token(registered.registration.id, registered.token)
     return redirect(url_for("public.manage", token=registered.token))
 
 
-def _public_params(error):
-    """A service's message parameters, without the ids it carries for views."""
-    return {key: value for key, value in error.params.items() if key != "registration_id"}
+def _registration_refused(error, event, view, form, now):
+    remembered = _remembered_token(error.params.get("registration_id"))
+    if error.code == "duplicate_submission" and remembered:
+        return redirect(url_for("public.manage", token=remembered))
+    if error.code in ("event_closed", "registration_closed", "event_past", "event_cancelled"):
+        return render_template("public/closed.html", event=view), 410
+    if error.code == "already_registered":
+        # Their link goes again to their own phone or email, never to this page,
+        # and the page does not say whether anyone is registered.
+        links.send_link_again(error.params["registration_id"], now)
+        db.session.commit()
+        return render_template("public/link_sent.html")
+    return _registration_page(event, view, form), 422
 
 
 def _remember_token(registration_id, token):
@@ -199,22 +193,15 @@ def _remembered_token(registration_id):
 def decline(event_id):
     event = _public_event_or_404(event_id)
     now = utcnow()
-    language = current_language()
-    view = event_view(event, language, event_service.places_for([event])[event.id], now)
     form = DeclineForm()
     if form.validate_on_submit():
-        try:
-            declines.record_decline(event, form.reason.data, language, now,
+        with service_call(form) as call:
+            declines.record_decline(event, form.reason.data, current_language(), now,
                                     note=form.note.data, name=form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.add_error(error.field, error_message(error.code))
-        else:
-            db.session.commit()
+        if call.succeeded:
             flash(_("Thank you for telling us. It helps us plan events that work for your family."), "success")
             return redirect(url_for("public.event_detail", event_id=event.id))
-    status = 422 if request.method == "POST" else 200
-    return render_template("public/decline.html", event=view, form=form), status
+    return render_template("public/decline.html", event=_event_view(event, now), form=form), status_for(form)
 
 
 # -- the family's own registration -------------------------------------------------
@@ -247,7 +234,7 @@ def link_again():
         links.send_links_to_contact(form.contact.data, utcnow())
         db.session.commit()
         return render_template("public/link_sent.html")
-    return render_template("public/dead_link.html", form=form), 422 if request.method == "POST" else 200
+    return render_template("public/dead_link.html", form=form), status_for(form)
 
 
 @bp.get("/r/<token>")
@@ -257,12 +244,11 @@ def manage(token):
     session.pop(JUST_REGISTERED_KEY, None)
     now = utcnow()
     event = registration.event
-    places = event_service.places_for([event])[event.id]
     return render_template(
         "public/manage.html",
         link_sent_to=contact_in_words(notify.channel_for(registration)) if just_registered else None,
         registration=registration,
-        event=event_view(event, current_language(), places, now),
+        event=_event_view(event, now),
         position=registration_service.waitlist_position(registration),
         token=token,
         qr=qr_svg(registration.checkin_code),
@@ -286,34 +272,24 @@ def manage_calendar(token):
 @limit_posts
 def manage_edit(token):
     registration = _registration_or_404(token)
-    event = registration.event
-    now = utcnow()
-    language = current_language()
-    view = event_view(event, language, event_service.places_for([event])[event.id], now)
+    event, now = registration.event, utcnow()
+    view = _event_view(event, now)
     if registration.status == RegistrationStatus.CANCELLED or view.closed_reason:
         return redirect(url_for("public.manage", token=token))
-
-    formdata = request.form if request.method == "POST" else None
-    form = registration_form(event, language, registration=registration, formdata=formdata)
+    form = registration_form(event, current_language(), registration=registration, formdata=posted_form())
     needs_waitlist_consent = False
     if request.method == "POST" and form.validate():
-        try:
+        with service_call(form) as call:
             moved = registration_service.update_registration(
-                registration.id, form.details(), now, accept_waitlist=bool(form.accept_waitlist.data)
-            )
-        except RegistrationError as error:
-            db.session.rollback()
-            needs_waitlist_consent = error.code == "edit_needs_waitlist"
-            form.add_error(error.field, error_message(error.code, **_public_params(error)))
-        else:
-            db.session.commit()
+                registration.id, form.details(), now, accept_waitlist=bool(form.accept_waitlist.data))
+        if call.succeeded:
             flash(_("Your family is now on the waiting list. We will let you know when there is room.") if moved
                   else _("Your changes are saved."), "success")
             return redirect(url_for("public.manage", token=token))
-    status = 422 if request.method == "POST" else 200
+        needs_waitlist_consent = call.error.code == "edit_needs_waitlist"
     return render_template("public/edit.html", event=view, form=form, registration=registration,
                            token=token, party_limit=event.max_party_size,
-                           needs_waitlist_consent=needs_waitlist_consent), status
+                           needs_waitlist_consent=needs_waitlist_consent), status_for(form)
 
 
 @bp.route("/r/<token>/cancel", methods=["GET", "POST"])
@@ -328,11 +304,8 @@ def manage_cancel(token):
         db.session.commit()
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
         return redirect(url_for("public.manage", token=token))
-    event = registration.event
-    view = event_view(event, current_language(), event_service.places_for([event])[event.id], utcnow())
-    status = 422 if request.method == "POST" else 200
-    return render_template("public/cancel.html", event=view, registration=registration,
-                           token=token, form=form), status
+    return render_template("public/cancel.html", event=_event_view(registration.event, utcnow()),
+                           registration=registration, token=token, form=form), status_for(form)
 
 
 @bp.route("/r/<token>/delete", methods=["GET", "POST"])
@@ -346,10 +319,8 @@ def manage_delete(token):
         privacy.erase_registration(registration, utcnow())
         db.session.commit()
         return render_template("public/deleted.html")
-    event = registration.event
-    view = event_view(event, current_language(), event_service.places_for([event])[event.id], utcnow())
-    return render_template("public/delete.html", event=view, token=token, form=form), \
-        422 if request.method == "POST" else 200
+    return render_template("public/delete.html", event=_event_view(registration.event, utcnow()), token=token,
+                           form=form), status_for(form)
 
 
 # -- stopping messages ------------------------------------------------------------

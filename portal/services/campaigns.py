@@ -57,13 +57,18 @@ def check_texts(texts, default_language):
     return written
 
 
+def refuse_empty_audience(recipients):
+    """A message must reach someone, to be sent or even previewed."""
+    if not recipients:
+        raise DomainError("campaign_no_recipients")
+
+
 def send_campaign(event, user, texts, audience_filter, now):
     """Queue one message per family in the audience; each is rendered in the
     family's language, or the event's default language when not written."""
     written = check_texts(texts, event.default_language)
     recipients = audience(event.id, **audience_filter)
-    if not recipients:
-        raise DomainError("campaign_no_recipients")
+    refuse_empty_audience(recipients)
     campaign = Campaign(event_id=event.id, created_by_id=user.id, texts=written, audience=audience_filter,
                         created_at=now)
     db.session.add(campaign)

@@ -167,12 +167,11 @@ class Page:
 def registrations_page(event_id, page=1, size=100, query="", status=None, need=None, sort="name"):
     """One page of the registrations table, and how many match in all."""
     statement = _registrations_query(event_id, query, status, need, sort)
-    total = db.session.execute(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    ).scalar_one()
-    page = min(max(page, 1), max((total + size - 1) // size, 1))
-    rows = db.session.execute(statement.limit(size).offset((page - 1) * size)).scalars().all()
-    return Page(rows=rows, total=total, number=page, size=size)
+    found = db.paginate(statement, page=page, per_page=size, error_out=False)
+    last = max(found.pages, 1)
+    if found.page > last:  # past the end, as an old link can be: the last page
+        found = db.paginate(statement, page=last, per_page=size, error_out=False)
+    return Page(rows=found.items, total=found.total, number=found.page, size=size)
 
 
 def _registrations_query(event_id, query, status, need, sort):

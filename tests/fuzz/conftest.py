@@ -5,11 +5,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from portal.auth.forms import ContactForm, LoginForm, SetPasswordForm, StaffSettingsForm, UserForm
+from portal.admin.forms import ContactForm, UserForm
+from portal.auth.forms import LoginForm, SetPasswordForm, StaffSettingsForm
 from portal.frontdesk.forms import ArrivedForm, ClientKeyForm, WalkInForm
 from portal.models import EventStatus, RegistrationStatus, utcnow
 from portal.organizer.forms import campaign_form, event_form
-from portal.public.forms import DeclineForm, LinkAgainForm, registration_form
+from portal.public.forms import DeclineForm, LinkAgainForm
+from portal.registration_form import registration_form
 from portal.services import checkin as checkin_service, registration as registration_service
 from portal.services.schools import ensure_school
 from portal.services.users import create_user

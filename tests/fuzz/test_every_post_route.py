@@ -6,7 +6,7 @@ FUZZED_POST_VIEWS = [
     ("public", "register decline link_again manage_edit manage_cancel manage_delete"),  # test_family_forms
     ("public", "unsubscribe sms_inbound"),  # test_staff_forms: the family's links and webhooks
     ("auth", "login logout set_password account"),  # test_staff_forms
-    ("auth", "invite_user edit_user reset_password privacy_export"),  # test_staff_forms: staff accounts
+    ("admin", "invite_user edit_user reset_password privacy_export"),  # test_staff_forms: staff accounts
     ("organizer", "new_event edit_event change_status duplicate_event add_registration edit_registration "
                   "cancel_registration promote_registration restore_registration cancel_burst new_message"),
     ("frontdesk", "scan check_in admit undo walk_in no_shows"),  # test_door_forms (no_shows: test_staff_forms)

@@ -14,10 +14,11 @@ from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import func, select
 
 from portal import create_app
+from portal.bot_check import form_opened_stamp
 from portal.config import TestConfig
 from portal.extensions import db as _db, limiter
 from portal.models import OutboxMessage, Registration, RegistrationStatus, Source
-from portal.public.abuse import form_opened_stamp, requester_hash
+from portal.public.abuse import requester_hash
 from tests.conftest import IsolatedClient
 from tests.web.helpers import hidden_fields, registration_data, text_of, translated, translated_plural
 
