@@ -1,8 +1,9 @@
 """Demo data drawn from the scenarios schools run in a year."""
-from datetime import datetime, time, timedelta, timezone
+from datetime import time, timedelta
 
+from .clock import local_now, local_to_utc, to_utc, utcnow
 from .extensions import db
-from .models import Attendance, Decline, Event, EventStatus, utcnow
+from .models import Attendance, Decline, Event, EventStatus
 from .services.registration import FamilyDetails, register
 
 ALL = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
@@ -221,24 +222,20 @@ LITERACY_FAMILIES = [
 ]
 
 
-def _at(day, clock, tz):
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def seed_demo(school):
     if not school.sms_name and school.name == "Lincoln Elementary School":
         school.sms_name = "Lincoln Elem."
     tz = school.tz
-    today = datetime.now(tz).date()
+    today = local_now(tz).date()
     events = {}
     for spec in EVENTS:
         day = today + timedelta(days=spec["days"])
         event = Event(
             school_id=school.id,
             status=spec.get("status", EventStatus.PUBLISHED),
-            starts_at=_at(day, spec["start"], tz),
-            ends_at=_at(day, spec["end"], tz),
-            registration_deadline=_at(day - timedelta(days=1), time(20, 0), tz),
+            starts_at=to_utc(day, spec["start"], tz),
+            ends_at=to_utc(day, spec["end"], tz),
+            registration_deadline=to_utc(day - timedelta(days=1), time(20, 0), tz),
             location=spec["location"],
             grades=spec["grades"],
             capacity=spec["capacity"],
@@ -297,12 +294,11 @@ def _past_events(events):
 def _today(school, events):
     """A 3rd grade reading night that started this hour, with families to check in."""
     tz = school.tz
-    local_now = datetime.now(tz)
-    start = local_now.replace(minute=0, second=0, microsecond=0)
+    start = local_now(tz).replace(minute=0, second=0, microsecond=0)
     event = Event(
         school_id=school.id, status=EventStatus.PUBLISHED,
-        starts_at=start.astimezone(timezone.utc).replace(tzinfo=None),
-        ends_at=(start + timedelta(hours=3)).astimezone(timezone.utc).replace(tzinfo=None),
+        starts_at=local_to_utc(start),
+        ends_at=local_to_utc(start + timedelta(hours=3)),
         location="Library, Lincoln Elementary, 1200 Maple Ave", grades=["3"], capacity=40,
         default_language=school.default_language, offers_childcare=True, childcare_capacity=8,
         interpreter_languages="es ar vi so", offers_meal=True,

@@ -1280,7 +1280,7 @@ EVENT_FIELDS = dict(day="2027-03-01", starts="18:00", ends="19:00", location="Gy
 @pytest.mark.parametrize("how", ["create", "edit"])
 def test_fuzz_regression_event_on_the_last_day(world, how, field):
     """Was a bug (event on the last day): POST /staff/events/new (or /edit) with day or deadline 9999-12-31 and
-    a time after 18:00 -> OverflowError in services.event_admin.to_utc (10000-01-01 UTC); should be refused
+    a time after 18:00 -> OverflowError in clock.to_utc (10000-01-01 UTC); should be refused
     next to the field."""
     desk = organizer_desk(world)
     fields = dict(EVENT_FIELDS, starts="20:00", ends="21:00", capacity="30")

@@ -3,13 +3,13 @@ member's language. The same dictionaries feed the HTML pages and the JSON
 the page's script keeps (so that a list drawn by the script offline reads
 exactly like the one the server drew)."""
 from dataclasses import dataclass
-from datetime import timezone
 
 from babel.dates import format_time
 from babel.lists import format_list
 from flask import url_for
 from flask_babel import gettext as _, ngettext
 
+from ..clock import to_local
 from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits, language_name
 from ..messages import STATUS_NAMES
 from ..models import Attendance, NeedKind, RegistrationStatus
@@ -25,7 +25,7 @@ WAITING_FORMS = 50
 def local_time(utc_naive, tz, language=None):
     if utc_naive is None:
         return ""
-    local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
+    local = to_local(utc_naive, tz)
     language = language or current_language()
     return in_native_digits(format_time(local, "short", locale=babel_locale(language)), language)
 

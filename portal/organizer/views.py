@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import ORGANIZERS, school_event_or_404, staff_required
+from ..clock import school_day, to_local
 from ..extensions import db
 from ..forms import DayField, PortalForm
 from ..i18n import current_language
@@ -42,7 +43,7 @@ def promoted_message(count):
 
 def _local(event_or_school):
     tz = event_or_school.tz if hasattr(event_or_school, "tz") else event_or_school.school.tz
-    return lambda utc: event_admin.to_local(utc, tz)
+    return lambda utc: to_local(utc, tz)
 
 
 def _view(event, now=None, places=None):
@@ -361,7 +362,7 @@ def _date_arg(name, default):
 @staff_required(*ORGANIZERS)
 def reports():
     now = utcnow()
-    today = event_admin.to_local(now, g.school.tz).date()
+    today = school_day(now, g.school.tz)
     start = _date_arg("start", today - timedelta(days=90))
     end = _date_arg("end", today)
     problem = None

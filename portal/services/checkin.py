@@ -13,10 +13,11 @@ page with every action, and kept with an action queued while offline) makes
 a replayed action count once: it is stored on the CheckIn row, and on the
 Registration (as its submission_key) for a walk-in."""
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import case, func, insert, or_, select, update
 
+from ..clock import day_bounds, day_start, school_day
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
@@ -48,23 +49,10 @@ class CheckInError(DomainError):
 
 # -- days and events ----------------------------------------------------------------
 
-def _to_utc_naive(local):
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def local_day_start(utc_naive, tz):
-    """Midnight (school time) of the day `utc_naive` falls on, as naive UTC."""
-    local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
-    return _to_utc_naive(datetime.combine(local.date(), time.min, tz))
-
-
 def _at_the_door(school, now):
     """The door's events: published events of the school taking place today
     or tomorrow (school time)."""
-    tz = school.tz
-    today = now.replace(tzinfo=timezone.utc).astimezone(tz).date()
-    start = _to_utc_naive(datetime.combine(today, time.min, tz))
-    end = _to_utc_naive(datetime.combine(today + timedelta(days=2), time.min, tz))
+    start, end = day_bounds(school_day(now, school.tz), school.tz, days=2)
     return (Event.school_id == school.id, Event.status == EventStatus.PUBLISHED,
             Event.starts_at < end, Event.ends_at > start)
 
@@ -85,7 +73,7 @@ def is_door_event(event, now):
 def door_open(event, now):
     """Check-in opens at midnight (school time) on the day the event starts,
     and stays open afterwards, so that mistakes can be put right."""
-    return event.status == EventStatus.PUBLISHED and now >= local_day_start(event.starts_at, event.school.tz)
+    return event.status == EventStatus.PUBLISHED and now >= day_start(event.starts_at, event.school.tz)
 
 
 def _check_door_open(event, now):

@@ -1,7 +1,8 @@
 """What organizers do to events: create, edit, publish, cancel, duplicate."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 
+from ..clock import to_utc
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..database import lock_row
 from ..extensions import db
@@ -35,14 +36,6 @@ class EventDetails:
     offers_meal: bool = False
     max_party_size: int = 8
     places: dict = field(default_factory=dict)  # language -> the place written in it (optional)
-
-
-def to_utc(day, clock, tz):
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(utc_naive, tz):
-    return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
 
 
 def _check(details, school, event=None):

@@ -1,10 +1,11 @@
 """Reports across a school's events for a date range: reach, attendance,
 needs and the reasons families give for not coming."""
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date
 
 from sqlalchemy import case, func, select
 
+from ..clock import day_bounds
 from ..extensions import db
 from ..models import (
     GRADES,
@@ -17,7 +18,6 @@ from ..models import (
     RegistrationStatus,
 )
 from ..models.grades import GRADE_BIT
-from .event_admin import to_utc
 
 
 @dataclass
@@ -49,8 +49,7 @@ class Report:
 
 
 def school_report(school, start, end, now):
-    tz = school.tz
-    window_start, window_end = to_utc(start, time(0, 0), tz), to_utc(end + timedelta(days=1), time(0, 0), tz)
+    window_start, window_end = day_bounds(start, school.tz, days=(end - start).days + 1)
     report = Report(start=start, end=end)
     in_window = (Event.school_id == school.id) & (Event.starts_at >= window_start) & (Event.starts_at < window_end)
 

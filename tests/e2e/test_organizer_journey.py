@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from portal.clock import to_local
 from portal.models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
-from portal.services.event_admin import to_local
 from portal.services.users import create_user
 from tests.e2e.conftest import axe_check, new_phone_page
 

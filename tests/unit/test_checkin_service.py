@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import day_start
 from portal.extensions import db as _db
 from portal.models import Attendance, CheckIn, Registration, RegistrationStatus, Source, utcnow
 from portal.services import checkin as service, registration as registration_service
@@ -146,7 +147,7 @@ def test_check_in_opens_on_the_day_of_the_event(db, make_event, registered, staf
     family = registered(event)
     assert code_of(lambda: service.check_in(event, family.id, staff, utcnow())).code == "checkin_not_open"
     assert not service.door_open(event, utcnow())
-    local_midnight = service.local_day_start(event.starts_at, event.school.tz)
+    local_midnight = day_start(event.starts_at, event.school.tz)
     assert service.door_open(event, local_midnight)
     assert not service.door_open(event, local_midnight - timedelta(seconds=1))
 

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from portal.clock import to_local
 from portal.models import Attendance, Decline, EventStatus, RegistrationStatus
 from portal.services import dashboard, event_admin, registration as registration_service
 from portal.services.errors import DomainError
@@ -32,7 +33,7 @@ def code_of(call):
 def test_create_event_stores_local_times_in_utc_and_both_languages(db, school):
     event = event_admin.create_event(school, None, details())
     db.session.commit()
-    local = event_admin.to_local(event.starts_at, school.tz)
+    local = to_local(event.starts_at, school.tz)
     assert (local.hour, local.minute) == (7, 30)
     assert event.status == EventStatus.DRAFT
     assert {text.language: text.title for text in event.texts} == {
@@ -171,7 +172,7 @@ def test_school_report_by_hand(db, school, make_event, family, now):
     db.session.add(Decline(event_id=other.id, reason="childcare", language="so"))
     db.session.commit()
 
-    today = event_admin.to_local(now, school.tz).date()
+    today = to_local(now, school.tz).date()
     report = school_report(school, today - timedelta(days=30), today, now)
     assert (report.events_held, report.events_cancelled, report.events_upcoming) == (2, 1, 0)
     assert (report.families, report.people) == (3, 8)  # 3 + 3 + 2 people

@@ -13,6 +13,7 @@ from flask_babel import force_locale, ngettext
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
+from portal.clock import to_local
 from portal.i18n import language_name
 from portal.models import (
     Attendance,
@@ -27,7 +28,6 @@ from portal.models import (
 )
 from portal.services import declines, registration as registration_service
 from portal.services.contact import normalize_phone
-from portal.services.event_admin import to_local
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
 from tests.web.helpers import form_post, hidden_fields, local_times, registration_data, text_of, translated
