@@ -9,8 +9,8 @@ from .i18n import format_day, format_moment, format_names, format_time_range, la
 from .messages import GRADE_NAMES
 from .models import EventStatus
 from .services.contact import display_phone
-from .services.events import Places
 from .services.registration import registration_window
+from .services.seats import Seats
 
 
 @dataclass
@@ -26,7 +26,7 @@ class EventView:
     location_language: str
     grades: list
     supports: list
-    places: Places
+    places: Seats
     deadline: str | None
     closed_reason: str | None
     event: object

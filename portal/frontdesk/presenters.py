@@ -169,13 +169,21 @@ def script_entry(registration, event, staff_name=None):
     return entry
 
 
-def counts_dict(counts):
-    return counts.as_dict()
+def counts_dict(seats):
+    """The numbers the door's script keeps, under the names it draws them by
+    (its own recount, `counts()` in frontdesk.js, uses the same names)."""
+    return dict(
+        capacity=seats.capacity, expected_families=seats.confirmed_families,
+        expected_people=seats.confirmed_people, arrived_families=seats.arrived_families,
+        arrived_people=seats.arrived_people, waitlisted_families=seats.waitlisted_families,
+        no_show_families=seats.no_show_families, walk_in_families=seats.walk_in_families,
+        over_capacity=seats.over_capacity,
+    )
 
 
 def over_capacity_text(counts):
     return _("The event is now over capacity (%(people)s people for %(capacity)s places).",
-             people=counts.expected_people, capacity=counts.capacity)
+             people=counts.confirmed_people, capacity=counts.capacity)
 
 
 def outcome_text(result, tz, staff_name=None):

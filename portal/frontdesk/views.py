@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import Attendance, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..services import checkin as service
 from ..services.errors import DomainError
-from ..services.registration import confirmed_people
+from ..services.seats import confirmed_people, seats, seats_for
 from . import bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm, door_form, json_body
 from .messages import door_message
@@ -100,7 +100,7 @@ def _form_errors_json(form):
 
 
 def _result_json(result, event):
-    counts = service.event_counts(event)
+    counts = seats(event)
     staff_name = _staff_name(result.checkin)
     return jsonify(
         ok=True,
@@ -117,7 +117,7 @@ def _flash_result(result, event):
     flash(outcome_text(result, event.school.tz, _staff_name(result.checkin)),
           "warning" if result.outcome == "already_checked_in" else "success")
     if result.over_capacity:
-        flash(over_capacity_text(service.event_counts(event)), "warning")
+        flash(over_capacity_text(seats(event)), "warning")
 
 
 def _family_url(event, registration):
@@ -127,7 +127,7 @@ def _family_url(event, registration):
 def _screen(event, now):
     """What every check-in page shows at its top: the event, its counts,
     the search box, and what the page's script needs."""
-    counts = service.event_counts(event)
+    counts = seats(event)
     return dict(
         event=door_event(event, counts, service.door_open(event, now)),
         strings=script_strings(event),
@@ -157,7 +157,7 @@ def csrf_failed(_error):
 def today():
     now = utcnow()
     events = service.door_events(g.school, now)
-    counts = service.counts_for(events)
+    counts = seats_for(events)
     return render_template("frontdesk/today.html", events=[
         door_event(event, counts[event.id], service.door_open(event, now)) for event in events
     ])
@@ -251,7 +251,7 @@ def search_json(event_id):
 @staff_required(*DOOR_STAFF)
 def counts_json(event_id):
     event = _event_or_404(event_id)
-    return jsonify(counts=counts_dict(service.event_counts(event)), stamp=service.changes_stamp(event.id))
+    return jsonify(counts=counts_dict(seats(event)), stamp=service.changes_stamp(event.id))
 
 
 @bp.get("/events/<int:event_id>/roster.json")
@@ -267,7 +267,7 @@ def roster_json(event_id):
     return jsonify(
         event_id=event.id, full=since is None, stamp=stamp, now=now.isoformat(),
         door_open=service.door_open(event, now),
-        counts=counts_dict(service.event_counts(event)),
+        counts=counts_dict(seats(event)),
         registrations=_entries(registrations, event, script_entry),
     )
 
@@ -385,6 +385,6 @@ def no_shows(event_id):
             flash(ngettext("%(num)d family is marked as a no-show.", "%(num)d families are marked as no-shows.",
                            marked), "success")
             return redirect(url_for(".event", event_id=event.id))
-    counts = service.event_counts(event)
+    counts = seats(event)
     return render_template("frontdesk/no_shows.html", event=door_event(event, counts, service.door_open(event, now)),
                            started=now >= event.starts_at), 422 if request.method == "POST" else 200

@@ -28,9 +28,8 @@ from ..notifications.render import render
 from ..notifications.sms import segments
 from ..presenters import event_view
 from ..public.forms import registration_form
-from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
+from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service, seats
 from ..services.errors import DomainError
-from ..services.events import places_for
 from ..services.reports import school_report
 from . import bp
 from .export import registrations_csv
@@ -47,7 +46,7 @@ def _local(event_or_school):
 
 
 def _view(event, now=None, places=None):
-    places = places if places is not None else places_for([event])[event.id]
+    places = places if places is not None else seats.seats_for([event])[event.id]
     return event_view(event, current_language(), places, now or utcnow())
 
 
@@ -64,7 +63,7 @@ def events():
         "past": [e for e in all_events if e.status == EventStatus.PUBLISHED and e.ends_at <= now][::-1],
         "cancelled": [e for e in all_events if e.status == EventStatus.CANCELLED][::-1],
     }
-    places = places_for(all_events)
+    places = seats.seats_for(all_events)
     views = {e.id: _view(e, now, places[e.id]) for e in all_events}
     return render_template("organizer/events.html", groups=groups, views=views,
                            overview=planning.overview(all_events))
@@ -165,12 +164,12 @@ def event_dashboard(event_id):
     return render_template(
         "organizer/dashboard.html",
         event=_view(event),
-        counts=planning.counts(event.id),
+        counts=seats.seats(event),
         needs=planning.needs_summary(event),
         reasons=planning.decline_reasons(event.id),
         notes=planning.decline_notes(event.id),
         table=planning.registrations_page(event.id, page=_page_number(), **filters),
-        positions=planning.waitlist_positions(event.id),
+        positions=seats.waitlist_positions(event.id),
         filters=filters,
         sent_campaigns=campaigns.event_campaigns(event.id),
         failed=campaigns.failed_messages(event.id),
@@ -242,7 +241,7 @@ def add_registration(event_id):
                 flash(_("The family is registered."), "success")
             else:
                 flash(_("The event is full, so the family is on the waitlist: number %(position)s in line.",
-                        position=registration_service.waitlist_position(registration)), "warning")
+                        position=seats.waitlist_position(registration)), "warning")
             return redirect(url_for("organizer.dashboard", event_id=event.id))
     return render_template("organizer/registration_form.html", form=form, event=_view(event),
                            registration=None), 422 if request.method == "POST" else 200
@@ -283,7 +282,7 @@ def cancel_registration(event_id, registration_id):
     registration = _event_registration_or_404(event, registration_id)
     if request.method == "GET" or not PortalForm().validate_on_submit():
         return render_template("organizer/cancel_registration.html", event=_view(event), registration=registration,
-                               waiting=planning.counts(event.id).waitlisted_parties)
+                               waiting=seats.seats(event).waitlisted_families)
     promoted = registration_service.cancel_registration(registration.id, utcnow())
     db.session.commit()
     flash(_("The registration of %(name)s is cancelled. You can restore it from the table while its places are free.",
@@ -327,7 +326,7 @@ def roster(event_id):
     event = school_event_or_404(event_id)
     rows = planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name")
     return render_template("organizer/roster.html", event=_view(event), rows=rows,
-                           waiting=registration_service.waitlist(event.id))
+                           waiting=seats.waitlist(event.id))
 
 
 @bp.get("/events/<int:event_id>/needs-sheet")

@@ -30,6 +30,7 @@ from ..services import (
     notify,
     privacy,
     registration as registration_service,
+    seats,
 )
 from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
@@ -92,7 +93,7 @@ def _render_event_list():
         grade = None
     now = utcnow()
     upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
-    places = event_service.places_for(upcoming)
+    places = seats.seats_for(upcoming)
     language = current_language()
     return render_template(
         "public/events.html",
@@ -113,7 +114,7 @@ def _public_event_or_404(event_id):
 def event_detail(event_id):
     def render():
         event = _public_event_or_404(event_id)
-        places = event_service.places_for([event])[event.id]
+        places = seats.seats_for([event])[event.id]
         return render_template("public/event.html", event=event_view(event, current_language(), places, utcnow()))
 
     return _cached_page(render)
@@ -125,7 +126,7 @@ def register(event_id):
     event = _public_event_or_404(event_id)
     now = utcnow()
     language = current_language()
-    places = event_service.places_for([event])[event.id]
+    places = seats.seats_for([event])[event.id]
     view = event_view(event, language, places, now)
     if view.closed_reason:
         return render_template("public/closed.html", event=view), 410 if request.method == "POST" else 200
@@ -200,7 +201,7 @@ def decline(event_id):
     event = _public_event_or_404(event_id)
     now = utcnow()
     language = current_language()
-    view = event_view(event, language, event_service.places_for([event])[event.id], now)
+    view = event_view(event, language, seats.seats_for([event])[event.id], now)
     form = DeclineForm()
     if form.validate_on_submit():
         try:
@@ -257,13 +258,13 @@ def manage(token):
     session.pop(JUST_REGISTERED_KEY, None)
     now = utcnow()
     event = registration.event
-    places = event_service.places_for([event])[event.id]
+    places = seats.seats_for([event])[event.id]
     return render_template(
         "public/manage.html",
         link_sent_to=contact_in_words(notify.channel_for(registration)) if just_registered else None,
         registration=registration,
         event=event_view(event, current_language(), places, now),
-        position=registration_service.waitlist_position(registration),
+        position=seats.waitlist_position(registration),
         token=token,
         qr=qr_svg(registration.checkin_code),
         can_change=registration.status != RegistrationStatus.CANCELLED
@@ -289,7 +290,7 @@ def manage_edit(token):
     event = registration.event
     now = utcnow()
     language = current_language()
-    view = event_view(event, language, event_service.places_for([event])[event.id], now)
+    view = event_view(event, language, seats.seats_for([event])[event.id], now)
     if registration.status == RegistrationStatus.CANCELLED or view.closed_reason:
         return redirect(url_for("public.manage", token=token))
 
@@ -329,7 +330,7 @@ def manage_cancel(token):
         flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
         return redirect(url_for("public.manage", token=token))
     event = registration.event
-    view = event_view(event, current_language(), event_service.places_for([event])[event.id], utcnow())
+    view = event_view(event, current_language(), seats.seats_for([event])[event.id], utcnow())
     status = 422 if request.method == "POST" else 200
     return render_template("public/cancel.html", event=view, registration=registration,
                            token=token, form=form), status
@@ -347,7 +348,7 @@ def manage_delete(token):
         db.session.commit()
         return render_template("public/deleted.html")
     event = registration.event
-    view = event_view(event, current_language(), event_service.places_for([event])[event.id], utcnow())
+    view = event_view(event, current_language(), seats.seats_for([event])[event.id], utcnow())
     return render_template("public/delete.html", event=view, token=token, form=form), \
         422 if request.method == "POST" else 200
 

@@ -32,7 +32,8 @@ from ..models import (
 )
 from .contact import search_key
 from .errors import DomainError, RegistrationError
-from .registration import MAX_ADULTS, MAX_CHILDREN, confirmed_people, register
+from .registration import MAX_ADULTS, MAX_CHILDREN, register
+from .seats import over_capacity
 from .tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, normalize_checkin_code
 
 CHECK_IN, UNDO, NO_SHOW = "check_in", "undo", "no_show"
@@ -86,67 +87,6 @@ def _check_door_open(event, now):
 
 
 # -- counts ----------------------------------------------------------------------------
-
-@dataclass
-class Counts:
-    capacity: int
-    expected_families: int = 0
-    expected_people: int = 0
-    arrived_families: int = 0
-    arrived_people: int = 0
-    waitlisted_families: int = 0
-    no_show_families: int = 0
-    walk_in_families: int = 0
-
-    @property
-    def over_capacity(self):
-        return self.expected_people > self.capacity
-
-    @property
-    def not_arrived_families(self):
-        return max(self.expected_families - self.arrived_families - self.no_show_families, 0)
-
-    def as_dict(self):
-        return dict(
-            capacity=self.capacity, expected_families=self.expected_families,
-            expected_people=self.expected_people, arrived_families=self.arrived_families,
-            arrived_people=self.arrived_people, waitlisted_families=self.waitlisted_families,
-            no_show_families=self.no_show_families, walk_in_families=self.walk_in_families,
-            over_capacity=self.over_capacity,
-        )
-
-
-def counts_for(events):
-    """{event_id: Counts} for many events, in one query."""
-    ids = [event.id for event in events]
-    rows = {}
-    if ids:
-        confirmed = Registration.status == RegistrationStatus.CONFIRMED
-        attended = confirmed & (Registration.attendance == Attendance.ATTENDED)
-        result = db.session.execute(
-            select(
-                Registration.event_id,
-                func.count().filter(confirmed),
-                func.coalesce(func.sum(case((confirmed, Registration.adults + Registration.children),
-                                            else_=0)), 0),
-                func.count().filter(attended),
-                func.coalesce(func.sum(case(
-                    (attended, func.coalesce(Registration.arrived_adults, 0)
-                     + func.coalesce(Registration.arrived_children, 0)), else_=0)), 0),
-                func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
-                func.count().filter(confirmed & (Registration.attendance == Attendance.NO_SHOW)),
-                func.count().filter(confirmed & (Registration.source == Source.WALK_IN)),
-            )
-            .where(Registration.event_id.in_(ids), Registration.status != RegistrationStatus.CANCELLED)
-            .group_by(Registration.event_id)
-        ).all()
-        rows = {row[0]: [int(value) for value in row[1:]] for row in result}
-    return {event.id: Counts(event.capacity, *rows.get(event.id, [])) for event in events}
-
-
-def event_counts(event):
-    return counts_for([event])[event.id]
-
 
 def changes_stamp(event_id):
     """Changes whenever a registration of the event does: the page polls it
@@ -395,7 +335,7 @@ def _replayed(event, earlier, outcome):
         raise CheckInError("client_key_invalid")
     checkin = last_check_in(registration.id) if registration.attendance == Attendance.ATTENDED else None
     return DoorResult(outcome, registration, checkin, replayed=True,
-                      over_capacity=confirmed_people(event.id) > event.capacity)
+                      over_capacity=over_capacity(event))
 
 
 def _mark_arrived(registration, adults, children, user, now, client_key):
@@ -468,7 +408,7 @@ def admit(event, registration_id, user, now, adults=None, children=None, client_
         outcome = "admitted"
     row = _mark_arrived(registration, adults, children, user, now, client_key)
     return DoorResult(outcome, registration, row,
-                      over_capacity=confirmed_people(event.id) > event.capacity)
+                      over_capacity=over_capacity(event))
 
 
 def walk_in(event, details, user, now, client_key=None):
@@ -488,11 +428,11 @@ def walk_in(event, details, user, now, client_key=None):
             raise CheckInError("client_key_invalid") from None
         checkin = last_check_in(registration.id) if registration.attendance == Attendance.ATTENDED else None
         return DoorResult("walked_in", registration, checkin, replayed=True,
-                          over_capacity=confirmed_people(event.id) > event.capacity)
+                          over_capacity=over_capacity(event))
     registration = registered.registration
     row = _mark_arrived(registration, details.adults, details.children, user, now, client_key)
     return DoorResult("walked_in", registration, row,
-                      over_capacity=confirmed_people(event.id) > event.capacity)
+                      over_capacity=over_capacity(event))
 
 
 def scan(event, text, user, now, client_key=None):

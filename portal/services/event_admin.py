@@ -9,7 +9,8 @@ from ..extensions import db
 from ..models import GRADES, MAX_CAPACITY, Event, EventStatus, MessageKind
 from . import notify
 from .errors import DomainError
-from .registration import MAX_PARTY_LIMIT, confirmed_people, promote_waitlisted
+from .registration import MAX_PARTY_LIMIT, promote_waitlisted
+from .seats import confirmed_people
 
 
 class EventError(DomainError):

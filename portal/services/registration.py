@@ -4,7 +4,7 @@ Every function that changes seats locks the event row first, counts, then
 writes, all in the caller's transaction. The caller commits once."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..database import lock_row
 from ..extensions import db
@@ -24,6 +24,7 @@ from ..models import (
 from . import notify
 from .contact import phone_last_digits, search_key
 from .errors import RegistrationError
+from .seats import end_of_line, free_places, waitlist
 from .tokens import hash_token, new_checkin_code, new_manage_token
 
 MAX_CHILD_AGE = 17
@@ -63,41 +64,6 @@ class Registered:
 
 
 # -- reading ------------------------------------------------------------------
-
-def confirmed_people(event_id, exclude_registration_id=None):
-    statement = select(func.coalesce(func.sum(Registration.adults + Registration.children), 0)).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
-    )
-    if exclude_registration_id is not None:
-        statement = statement.where(Registration.id != exclude_registration_id)
-    return db.session.execute(statement).scalar_one()
-
-
-def waitlist(event_id):
-    """Waitlisted parties, first in line first."""
-    return db.session.execute(
-        select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)
-    ).scalars().all()
-
-
-def waitlist_position(registration):
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = db.session.execute(
-        select(func.count()).select_from(Registration).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            or_(
-                Registration.waitlisted_at < registration.waitlisted_at,
-                (Registration.waitlisted_at == registration.waitlisted_at)
-                & (Registration.id < registration.id),
-            ),
-        )
-    ).scalar_one()
-    return ahead + 1
-
 
 def find_by_token(token):
     """The registration this manage link opens: the link given at
@@ -264,17 +230,6 @@ def _unique_checkin_code():
 
 # -- changes ----------------------------------------------------------------------
 
-def _end_of_line(event_id, now):
-    """The moment a party joins the waitlist: never before the last party
-    that joined it, so that the order in line is the order the event's lock
-    was taken, whatever clocks the web processes read earlier."""
-    latest = db.session.execute(
-        select(func.max(Registration.waitlisted_at)).where(
-            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
-    ).scalar_one()
-    return max(now, latest) if latest is not None else now
-
-
 def find_by_submission(submission_key):
     if not submission_key:
         return None
@@ -305,7 +260,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
     _check_details(event, details, admit_over_capacity, by_staff=source != Source.ONLINE)
     _check_not_already_registered(event, details)
 
-    fits = admit_over_capacity or confirmed_people(event.id) + details.party_size <= event.capacity
+    fits = admit_over_capacity or details.party_size <= free_places(event)
     token = new_manage_token()
     registration = Registration(
         event_id=event.id,
@@ -321,7 +276,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
     if fits:
         registration.move_to(RegistrationStatus.CONFIRMED, now)
     else:
-        registration.move_to(RegistrationStatus.WAITLISTED, _end_of_line(event.id, now))
+        registration.move_to(RegistrationStatus.WAITLISTED, end_of_line(event.id, now))
     db.session.add(registration)
     db.session.flush()
     notify.queue_registered(registration, token, now)
@@ -335,7 +290,7 @@ def promote_waitlisted(event, now):
     cancelled or past event."""
     if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
         return []
-    free = event.capacity - confirmed_people(event.id)
+    free = free_places(event)
     promoted = []
     for registration in waitlist(event.id):
         if free <= 0:
@@ -366,11 +321,11 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
 
     moved_to_waitlist = False
     if registration.status == RegistrationStatus.CONFIRMED:
-        places = event.capacity - confirmed_people(event.id, exclude_registration_id=registration.id)
+        places = free_places(event, exclude_registration_id=registration.id)
         if details.party_size > places:
             if not accept_waitlist:
                 raise RegistrationError("edit_needs_waitlist", field="adults", places=places)
-            registration.move_to(RegistrationStatus.WAITLISTED, _end_of_line(event.id, now))
+            registration.move_to(RegistrationStatus.WAITLISTED, end_of_line(event.id, now))
             moved_to_waitlist = True
     _apply(registration, details)
     db.session.flush()
@@ -434,7 +389,7 @@ def _confirm_by_hand(registration_id, now, from_status, wrong_status, no_room):
         raise RegistrationError("event_cancelled")
     if event.starts_at <= now:
         raise RegistrationError("event_past")
-    places = event.capacity - confirmed_people(event.id)
+    places = free_places(event)
     if registration.party_size > places:
         raise RegistrationError(no_room, places=max(places, 0))
     registration.move_to(RegistrationStatus.CONFIRMED, now)

@@ -6,7 +6,7 @@ import pytest
 
 from portal.clock import to_local
 from portal.models import Attendance, Decline, EventStatus, RegistrationStatus
-from portal.services import dashboard, event_admin, registration as registration_service
+from portal.services import dashboard, event_admin, registration as registration_service, seats
 from portal.services.errors import DomainError
 from portal.services.event_admin import EventDetails
 from portal.services.reports import school_report
@@ -139,10 +139,10 @@ def test_counts_and_table_filters(db, make_event, family, now):
     c = registration_service.register(event.id, family(name="Lee", adults=1), now).registration
     registration_service.cancel_registration(c.id, now)
     db.session.commit()
-    counts = dashboard.counts(event.id)
-    assert (counts.confirmed_parties, counts.confirmed_people, counts.confirmed_adults,
+    counts = seats.seats(event)
+    assert (counts.confirmed_families, counts.confirmed_people, counts.confirmed_adults,
             counts.confirmed_children) == (1, 3, 2, 1)
-    assert (counts.waitlisted_parties, counts.waitlisted_people, counts.cancelled_parties) == (1, 3, 1)
+    assert (counts.waitlisted_families, counts.waitlisted_people, counts.cancelled_families) == (1, 3, 1)
     assert [r.id for r in dashboard.registrations(event.id, query="jose")] == [a.id]
     assert [r.id for r in dashboard.registrations(event.id, query="NÚÑEZ")] == [a.id]
     assert [r.id for r in dashboard.registrations(event.id, query="JOSE@EXAMPLE")] == [a.id]
@@ -151,7 +151,7 @@ def test_counts_and_table_filters(db, make_event, family, now):
     assert [r.id for r in dashboard.registrations(event.id, status="waitlisted")] == [b.id]
     assert [r.id for r in dashboard.registrations(event.id, need="transportation")] == [b.id]
     assert [r.name for r in dashboard.registrations(event.id, sort="name")] == ["Ana", "José Núñez", "Lee"]
-    assert dashboard.waitlist_positions(event.id) == {b.id: 1}
+    assert seats.waitlist_positions(event.id) == {b.id: 1}
 
 
 def test_school_report_by_hand(db, school, make_event, family, now):
