@@ -18,6 +18,7 @@ from ..models import Attendance, Event, EventStatus, Registration, RegistrationS
 from ..services import checkin as service
 from ..services.errors import DomainError
 from ..services.seats import confirmed_people, seats, seats_for
+from ..services.windows import door_open
 from . import bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm, door_form, json_body
 from .messages import door_message
@@ -129,7 +130,7 @@ def _screen(event, now):
     the search box, and what the page's script needs."""
     counts = seats(event)
     return dict(
-        event=door_event(event, counts, service.door_open(event, now)),
+        event=door_event(event, counts, door_open(event, now)),
         strings=script_strings(event),
         walk_in_form=WalkInForm(event, meta={"csrf": False}, formdata=None),
     )
@@ -159,7 +160,7 @@ def today():
     events = service.door_events(g.school, now)
     counts = seats_for(events)
     return render_template("frontdesk/today.html", events=[
-        door_event(event, counts[event.id], service.door_open(event, now)) for event in events
+        door_event(event, counts[event.id], door_open(event, now)) for event in events
     ])
 
 
@@ -266,7 +267,7 @@ def roster_json(event_id):
     registrations = service.roster(event.id, changed_since=since)
     return jsonify(
         event_id=event.id, full=since is None, stamp=stamp, now=now.isoformat(),
-        door_open=service.door_open(event, now),
+        door_open=door_open(event, now),
         counts=counts_dict(seats(event)),
         registrations=_entries(registrations, event, script_entry),
     )
@@ -386,5 +387,5 @@ def no_shows(event_id):
                            marked), "success")
             return redirect(url_for(".event", event_id=event.id))
     counts = seats(event)
-    return render_template("frontdesk/no_shows.html", event=door_event(event, counts, service.door_open(event, now)),
+    return render_template("frontdesk/no_shows.html", event=door_event(event, counts, door_open(event, now)),
                            started=now >= event.starts_at), 422 if request.method == "POST" else 200

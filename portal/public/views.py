@@ -31,6 +31,7 @@ from ..services import (
     privacy,
     registration as registration_service,
     seats,
+    windows,
 )
 from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
@@ -268,7 +269,7 @@ def manage(token):
         token=token,
         qr=qr_svg(registration.checkin_code),
         can_change=registration.status != RegistrationStatus.CANCELLED
-        and registration_service.registration_window(event, now) is None,
+        and windows.is_open(event, now),
     )
 
 

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from sqlalchemy import case, func, insert, or_, select, update
 
-from ..clock import day_bounds, day_start, school_day
+from ..clock import day_bounds, school_day
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
@@ -30,6 +30,7 @@ from ..models import (
     Source,
     User,
 )
+from . import windows
 from .contact import search_key
 from .errors import DomainError, RegistrationError
 from .registration import MAX_ADULTS, MAX_CHILDREN, register
@@ -71,19 +72,8 @@ def is_door_event(event, now):
     ).first() is not None
 
 
-def door_open(event, now):
-    """Check-in opens at midnight (school time) on the day the event starts,
-    and stays open afterwards, so that mistakes can be put right."""
-    return event.status == EventStatus.PUBLISHED and now >= day_start(event.starts_at, event.school.tz)
-
-
 def _check_door_open(event, now):
-    if event.status == EventStatus.CANCELLED:
-        raise CheckInError("event_cancelled")
-    if event.status != EventStatus.PUBLISHED:
-        raise CheckInError("event_not_found")
-    if not door_open(event, now):
-        raise CheckInError("checkin_not_open")
+    windows.check_open(event, now, windows.DOOR, CheckInError)
 
 
 # -- counts ----------------------------------------------------------------------------
@@ -467,10 +457,7 @@ def mark_no_shows(event, user, now):
     """After the event has started: every confirmed family not checked in is
     marked as a no-show (checking one in later undoes it for them).
     Returns how many were marked."""
-    if event.status != EventStatus.PUBLISHED:
-        raise CheckInError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
-    if now < event.starts_at:
-        raise CheckInError("event_not_started")
+    windows.check_open(event, now, windows.NO_SHOWS, CheckInError)
     if lock_row(Event, event.id) is None:
         raise CheckInError("event_not_found")
     marked = db.session.execute(

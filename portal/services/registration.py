@@ -13,7 +13,6 @@ from ..models import (
     MAX_ADULTS,
     MAX_CHILDREN,
     Event,
-    EventStatus,
     ManageToken,
     Need,
     NeedKind,
@@ -21,7 +20,7 @@ from ..models import (
     RegistrationStatus,
     Source,
 )
-from . import notify
+from . import notify, windows
 from .contact import phone_last_digits, search_key
 from .errors import RegistrationError
 from .seats import end_of_line, free_places, waitlist
@@ -82,27 +81,10 @@ def find_by_token(token):
     ).scalar_one_or_none()
 
 
-def registration_window(event, now):
-    """None when a family may register now, else the reason they may not."""
-    if event.status == EventStatus.CANCELLED:
-        return "event_cancelled"
-    if event.status != EventStatus.PUBLISHED:
-        return "event_not_found"
-    if event.starts_at <= now:
-        return "event_past"
-    if event.registration_deadline is not None and event.registration_deadline <= now:
-        return "registration_closed"
-    return None
-
-
 # -- rules ----------------------------------------------------------------------
 
-def _check_window(event, now, enforce_deadline=True):
-    reason = registration_window(event, now)
-    if reason == "registration_closed" and not enforce_deadline:
-        return
-    if reason:
-        raise RegistrationError(reason)
+def _form_window(enforce_deadline):
+    return windows.FAMILY_FORM if enforce_deadline else windows.STAFF_FORM
 
 
 def _check_details(event, details, at_the_door=False, by_staff=False):
@@ -251,12 +233,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         earlier = find_by_submission(submission_key)
         if earlier is not None:
             raise RegistrationError("duplicate_submission", registration_id=earlier.id)
-    if admit_over_capacity:
-        # The door never turns a family away: only a cancelled or unpublished event stops it.
-        if event.status != EventStatus.PUBLISHED:
-            raise RegistrationError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
-    else:
-        _check_window(event, now, enforce_deadline)
+    windows.check_open(event, now, windows.DOOR_REGISTRATION if admit_over_capacity else _form_window(enforce_deadline))
     _check_details(event, details, admit_over_capacity, by_staff=source != Source.ONLINE)
     _check_not_already_registered(event, details)
 
@@ -288,7 +265,7 @@ def promote_waitlisted(event, now):
     places left keeps its place in line while a later party that fits goes in.
     Only for a published event still to come: nobody is promoted into a
     cancelled or past event."""
-    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
+    if not windows.is_open(event, now, windows.PROMOTION):
         return []
     free = free_places(event)
     promoted = []
@@ -315,7 +292,7 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("registration_cancelled")
-    _check_window(event, now, enforce_deadline)
+    windows.check_open(event, now, _form_window(enforce_deadline))
     _check_details(event, details, by_staff=by_staff)
     _check_not_already_registered(event, details, exclude_registration_id=registration.id)
 
@@ -385,10 +362,7 @@ def _confirm_by_hand(registration_id, now, from_status, wrong_status, no_room):
     db.session.refresh(registration)
     if registration.status != from_status:
         raise RegistrationError(wrong_status)
-    if event.status == EventStatus.CANCELLED:
-        raise RegistrationError("event_cancelled")
-    if event.starts_at <= now:
-        raise RegistrationError("event_past")
+    windows.check_open(event, now, windows.BY_HAND)
     places = free_places(event)
     if registration.party_size > places:
         raise RegistrationError(no_room, places=max(places, 0))

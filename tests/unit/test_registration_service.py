@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import EventStatus, NeedKind, RegistrationStatus, utcnow
-from portal.services import registration as service, seats
+from portal.services import registration as service, seats, windows
 from portal.services.errors import RegistrationError
 from portal.services.tokens import hash_token
 
@@ -103,9 +103,9 @@ def test_the_deadline_itself_is_closed_and_the_second_before_is_open(db, make_ev
     db.session.expire_all()  # the deadline as stored, read back
 
     assert error_code(lambda: service.register(event.id, family(), deadline)) == "registration_closed"
-    assert service.registration_window(event, deadline) == "registration_closed"
+    assert windows.closed_reason(event, deadline) == "registration_closed"
     just_before = deadline - timedelta(seconds=1)
-    assert service.registration_window(event, just_before) is None
+    assert windows.closed_reason(event, just_before) is None
     assert service.register(event.id, family(), just_before).registration.status == CONFIRMED
 
 
