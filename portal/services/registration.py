@@ -200,6 +200,16 @@ def _lock_event(event_id):
     return event
 
 
+def lock_for_change(registration_id):
+    """The registration and its event, ready to change seats: the event row
+    locked first (as every change of seats takes it, so two changes never
+    count the same places), then the registration read again under that lock."""
+    registration = db.session.get(Registration, registration_id)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    return registration, event
+
+
 def _unique_checkin_code():
     while True:
         code = new_checkin_code()
@@ -287,9 +297,7 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
     left is moved to the waitlist only when the family agreed to it
     (accept_waitlist); otherwise RegistrationError('edit_needs_waitlist').
     Staff (by_staff) may make a party larger than the event's largest."""
-    registration = db.session.get(Registration, registration_id)
-    event = _lock_event(registration.event_id)
-    db.session.refresh(registration)
+    registration, event = lock_for_change(registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("registration_cancelled")
     windows.check_open(event, now, _form_window(enforce_deadline))
@@ -311,9 +319,7 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
 
 
 def cancel_registration(registration_id, now):
-    registration = db.session.get(Registration, registration_id)
-    event = _lock_event(registration.event_id)
-    db.session.refresh(registration)
+    registration, event = lock_for_change(registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     registration.move_to(RegistrationStatus.CANCELLED, now)
@@ -357,9 +363,7 @@ def promote_by_hand(registration_id, now):
 def _confirm_by_hand(registration_id, now, from_status, wrong_status, no_room):
     """Confirm a family that is `from_status`, in an event still to come, if
     the party fits in the places left."""
-    registration = db.session.get(Registration, registration_id)
-    event = _lock_event(registration.event_id)
-    db.session.refresh(registration)
+    registration, event = lock_for_change(registration_id)
     if registration.status != from_status:
         raise RegistrationError(wrong_status)
     windows.check_open(event, now, windows.BY_HAND)
