@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Attendance, Event, EventStatus, Registration, RegistrationStatus, utcnow
 from ..services import checkin as service
 from ..services.errors import DomainError
+from ..services.search import search
 from ..services.seats import confirmed_people, seats, seats_for
 from ..services.windows import door_open
 from . import bp
@@ -173,7 +174,7 @@ def event(event_id):
     page = request.args.get("page", "1")
     page = int(page) if page.isdecimal() and len(page) < 5 and 0 < int(page) < 10_000 else 1
     if query:
-        results = service.search(event.id, query)
+        results = search(event.id, query)
         registrations, more = results.registrations, results.more
     else:
         registrations, more = service.roster_page(event.id, page, PER_PAGE)
@@ -234,7 +235,7 @@ def scan(event_id):
 
 
 def _search_json(event, text, outcome=None):
-    results = service.search(event.id, text)
+    results = search(event.id, text)
     payload = dict(query=text, registrations=_entries(results.registrations, event, script_entry), more=results.more)
     if outcome:
         payload.update(ok=True, outcome=outcome)

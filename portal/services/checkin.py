@@ -15,7 +15,7 @@ Registration (as its submission_key) for a walk-in."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import case, func, insert, select, update
 
 from ..clock import day_bounds, school_day
 from ..database import lock_row
@@ -31,14 +31,13 @@ from ..models import (
     User,
 )
 from . import windows
-from .contact import search_key
 from .errors import DomainError, RegistrationError
 from .registration import MAX_ADULTS, MAX_CHILDREN, register
+from .search import looks_like_code
 from .seats import over_capacity
-from .tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, normalize_checkin_code
+from .tokens import normalize_checkin_code
 
 CHECK_IN, UNDO, NO_SHOW = "check_in", "undo", "no_show"
-SEARCH_LIMIT = 50
 MAX_CLIENT_KEY = 64
 # Rows changed this long before the last poll are sent again: a transaction
 # stamps updated_at when it flushes, and may commit a little later.
@@ -118,120 +117,6 @@ def roster_page(event_id, page, per_page):
         _listed(statement).offset((page - 1) * per_page).limit(per_page + 1)
     ).scalars().all()
     return rows[:per_page], len(rows) > per_page
-
-
-def looks_like_code(text):
-    code = normalize_checkin_code(text)
-    return len(code) == CHECKIN_CODE_LENGTH and all(ch in CHECKIN_ALPHABET for ch in code)
-
-
-def _digits(text):
-    """The digits of `text` (any script), or None when it holds anything but
-    digits and the usual phone punctuation."""
-    kept = [ch for ch in text if not ch.isspace() and ch not in "+-().\u200e\u200f"]
-    if not kept or not all(ch.isdecimal() for ch in kept):
-        return None
-    return "".join(str(int(ch)) for ch in kept)
-
-
-def _like_escape(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-@dataclass
-class SearchQuery:
-    """What the front desk typed, understood: a name (folded), the last
-    digits of a phone, an email, or a check-in code."""
-
-    text: str
-    words: list
-    digits: str | None
-    email: str | None
-    code: str | None
-
-    @classmethod
-    def parse(cls, text):
-        text = (text or "").strip()[:200]
-        digits = _digits(text) if text else None
-        words = [] if digits else search_key(text).split()
-        # An email, or the start of one ("maria.g", "mgarcia@"); a plain name is searched as a name.
-        email = text.lower() if not digits and " " not in text and ("@" in text or "." in text) else None
-        code = normalize_checkin_code(text) if looks_like_code(text) else None
-        return cls(text, words, digits, email, code)
-
-    @property
-    def empty(self):
-        return not self.text
-
-    def condition(self):
-        matches = []
-        if self.digits:
-            if len(self.digits) >= 4:
-                last4 = Registration.phone_last4 == self.digits[-4:]
-                matches.append(last4 if len(self.digits) == 4
-                               else last4 & Registration.phone.like(f"%{self.digits}"))
-        elif self.words:
-            matches.append(_all_of(Registration.search_name.like(f"%{_like_escape(word)}%", escape="\\")
-                                   for word in self.words))
-        if self.email:
-            matches.append(Registration.email.like(f"{_like_escape(self.email)}%", escape="\\"))
-        if self.code:
-            matches.append(Registration.checkin_code == self.code)
-        return or_(*matches) if matches else None
-
-    def rank(self):
-        """Exact code first, then names starting with what was typed, then the rest."""
-        whens = []
-        if self.code:
-            whens.append((Registration.checkin_code == self.code, 0))
-        if self.words:
-            folded = _like_escape(" ".join(self.words))
-            whens.append((Registration.search_name.like(f"{folded}%", escape="\\"), 1))
-            whens.append((Registration.search_name.like(f"% {folded}%", escape="\\"), 2))
-        return case(*whens, else_=3) if whens else None
-
-
-def _all_of(conditions):
-    conditions = list(conditions)
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined & condition
-    return combined
-
-
-@dataclass
-class SearchResults:
-    query: SearchQuery
-    registrations: list
-    more: bool
-
-
-def search(event_id, text, limit=SEARCH_LIMIT):
-    """Families of the event matching what was typed: part of a name (any
-    script, accents and case ignored), the last 4 digits of the phone (or
-    more of them), an email or its beginning, or the check-in code.
-    Confirmed first, then waitlisted; never cancelled."""
-    query = SearchQuery.parse(text)
-    condition = query.condition()
-    if condition is None:
-        return SearchResults(query, [], False)
-    live = (Registration.event_id == event_id, Registration.status != RegistrationStatus.CANCELLED)
-    if query.code:
-        # A scanned code: one look-up in the unique index answers it.
-        exact = db.session.execute(
-            select(Registration).where(Registration.checkin_code == query.code, *live)
-        ).scalar_one_or_none()
-        if exact is not None:
-            return SearchResults(query, [exact], False)
-    statement = select(Registration).where(*live, condition)
-    order = [case((Registration.status == RegistrationStatus.CONFIRMED, 0), else_=1)]
-    rank = query.rank()
-    if rank is not None:
-        order.append(rank)
-    rows = db.session.execute(
-        statement.order_by(*order, Registration.search_name, Registration.id).limit(limit + 1)
-    ).scalars().all()
-    return SearchResults(query, rows[:limit], len(rows) > limit)
 
 
 # -- who did what ------------------------------------------------------------------------

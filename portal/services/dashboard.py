@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import groupby
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
@@ -14,9 +14,8 @@ from ..models import (
     Registration,
     RegistrationStatus,
 )
-from .contact import search_key
+from .search import matching
 from .seats import seats_for
-from .tokens import normalize_checkin_code
 
 # Age bands the childcare room plans by.
 AGE_BANDS = [("0-2", 0, 2), ("3-5", 3, 5), ("6-10", 6, 10), ("11-17", 11, 17)]
@@ -103,7 +102,7 @@ STATUS_ORDER = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 
 
 
 def registrations(event_id, query="", status=None, need=None, sort="name"):
-    """The registrations table: search by name, phone, email or code;
+    """The registrations table: search by name, phone, email or code (as the front desk does);
     filter by status and by a kind of need; sort."""
     return db.session.execute(_registrations_query(event_id, query, status, need, sort)).scalars().all()
 
@@ -132,17 +131,7 @@ def registrations_page(event_id, page=1, size=100, query="", status=None, need=N
 
 
 def _registrations_query(event_id, query, status, need, sort):
-    statement = select(Registration).where(Registration.event_id == event_id)
-    query = (query or "").strip()
-    if query:
-        folded = search_key(query)
-        digits = "".join(ch for ch in query if ch.isdecimal())
-        conditions = [Registration.search_name.contains(folded, autoescape=True),
-                      Registration.email.contains(query.lower(), autoescape=True),
-                      Registration.checkin_code == normalize_checkin_code(query)]
-        if len(digits) >= 4:
-            conditions.append(Registration.phone.contains(digits, autoescape=True))
-        statement = statement.where(or_(*conditions))
+    statement = matching(select(Registration).where(Registration.event_id == event_id), query)
     if status in STATUS_ORDER:
         statement = statement.where(Registration.status == status)
     if need in NeedKind.ALL:

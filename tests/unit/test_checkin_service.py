@@ -11,6 +11,7 @@ from portal.models import Attendance, CheckIn, Registration, RegistrationStatus,
 from portal.services import checkin as service, registration as registration_service, seats, windows
 from portal.services.errors import DomainError
 from portal.services.schools import ensure_school
+from portal.services.search import search
 from portal.services.users import create_user
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
@@ -395,7 +396,7 @@ def test_search_finds_families_by_name_phone_email_and_code(db, make_event, regi
     assert waiting.status == WAITLISTED and other_event_family.event_id != event.id
 
     def names(text):
-        return [r.name for r in service.search(event.id, text).registrations]
+        return [r.name for r in search(event.id, text).registrations]
 
     assert names("jose") == ["José Núñez", "Joseph Waits"]  # confirmed first, no other event
     assert names("JOSÉ núñez") == ["José Núñez"]
@@ -418,7 +419,7 @@ def test_search_puts_names_that_start_with_the_query_first(db, make_event, regis
     event = make_event(capacity=10)
     for name in ("Ana Mariana", "Mariana Lopez", "Rosa Mari"):
         registered(event, name=name)
-    assert [r.name for r in service.search(event.id, "mari").registrations] == [
+    assert [r.name for r in search(event.id, "mari").registrations] == [
         "Mariana Lopez", "Ana Mariana", "Rosa Mari"]
 
 
