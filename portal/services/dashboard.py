@@ -15,7 +15,7 @@ from ..models import (
     RegistrationStatus,
 )
 from .search import matching
-from .seats import seats_for
+from .seats import PARTY_PEOPLE, seats_for
 
 # Age bands the childcare room plans by.
 AGE_BANDS = [("0-2", 0, 2), ("3-5", 3, 5), ("6-10", 6, 10), ("11-17", 11, 17)]
@@ -96,7 +96,7 @@ SORTS = {
     "name": (Registration.search_name, Registration.id),
     "newest": (Registration.created_at.desc(), Registration.id.desc()),
     "oldest": (Registration.created_at, Registration.id),
-    "party": ((Registration.adults + Registration.children).desc(), Registration.search_name),
+    "party": (PARTY_PEOPLE.desc(), Registration.search_name),
 }
 STATUS_ORDER = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 1, RegistrationStatus.CANCELLED: 2}
 
