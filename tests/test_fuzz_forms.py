@@ -1238,7 +1238,7 @@ def test_fuzz_regression_front_desk_page_number(world):
 @pytest.mark.parametrize("how", ["page", "search.json", "scan as JSON"])
 def test_fuzz_regression_front_desk_search_digits(world, how):
     """Was a bug (front desk search digits): searching '²' (any character with isdigit() but not isdecimal())
-    -> ValueError in services.checkin._digits (int('²')); should find nobody."""
+    -> ValueError in services.search._digits (int('²')); should find nobody."""
     desk = door_desk(world)
     base = f"/staff/checkin/events/{world.events['tonight'].id}"
     send = {

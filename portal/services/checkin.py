@@ -1,4 +1,5 @@
-"""The front desk: today's events, finding a family, checking them in.
+"""The front desk: today's events, the list, checking families in (finding
+a family is services.search; the counts are services.seats).
 
 Plain functions: they take model objects or ids, the acting staff user and
 `now`, refuse with DomainError("code", field=...), record every check-in,
@@ -75,7 +76,7 @@ def _check_door_open(event, now):
     windows.check_open(event, now, windows.DOOR, CheckInError)
 
 
-# -- counts ----------------------------------------------------------------------------
+# -- what changed -----------------------------------------------------------------------
 
 def changes_stamp(event_id):
     """Changes whenever a registration of the event does: the page polls it
@@ -87,7 +88,7 @@ def changes_stamp(event_id):
     return f"{latest.isoformat() if latest else '-'}/{total}"
 
 
-# -- the list and the search -----------------------------------------------------------
+# -- the list ---------------------------------------------------------------------------
 
 def _listed(statement):
     return statement.order_by(
