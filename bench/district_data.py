@@ -27,11 +27,13 @@ import random
 import secrets
 import time as clock
 from dataclasses import asdict, dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+
+from portal.clock import local_now, local_to_utc, to_utc, utcnow
 
 MARKER_TABLE = "bench_district"
 MARKER_VERSION = 3
@@ -177,10 +179,6 @@ def codes(count, rng):
     return out
 
 
-def _utc(day, clock_time, tz):
-    return datetime.combine(day, clock_time, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
-
-
 def _mask(grades):
     mask = 0
     for grade in grades:
@@ -272,17 +270,17 @@ def refresh_key_events(url, marker):
     long ago the district was built: the front-desk event today (door open),
     the dashboard and sign-up events a few weeks ahead, open for sign-up."""
     tz = ZoneInfo(TIMEZONE)
-    now_local = datetime.now(tz)
+    now_local = local_now(tz)
     today = now_local.date()
     # Today, in the evening (or in an hour when the evening has begun).
-    start_local = max(datetime.combine(today, time(18, 0), tzinfo=tz), now_local + timedelta(hours=1))
+    start_local = max(now_local.replace(hour=18, minute=0, second=0, microsecond=0), now_local + timedelta(hours=1))
     if start_local.date() != today:
         start_local = now_local + timedelta(minutes=30)
-    front = start_local.astimezone(timezone.utc).replace(tzinfo=None)
+    front = local_to_utc(start_local)
     moves = [
         (marker["frontdesk_event_id"], front),
-        (marker["dashboard_event_id"], _utc(today + timedelta(days=14), time(18, 0), tz)),
-        (marker["signup_event_id"], _utc(today + timedelta(days=30), time(17, 30), tz)),
+        (marker["dashboard_event_id"], to_utc(today + timedelta(days=14), time(18, 0), tz)),
+        (marker["signup_event_id"], to_utc(today + timedelta(days=30), time(17, 30), tz)),
     ]
     engine = create_engine(url)
     try:
@@ -341,8 +339,8 @@ def build(app, spec, log=print):
 
     rng = random.Random(spec.seed)
     tz = ZoneInfo(TIMEZONE)
-    now = datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
-    today = datetime.now(tz).date()
+    now = utcnow().replace(microsecond=0)
+    today = local_now(tz).date()
     timings = {}
 
     with app.app_context():
@@ -392,7 +390,7 @@ def build(app, spec, log=print):
                 day = today + timedelta(days=days)
                 morning = rng.random() < 0.35
                 start_clock = time(8, 0) if morning else time(rng.choice([17, 18]), rng.choice([0, 30]))
-                starts = _utc(day, start_clock, tz)
+                starts = to_utc(day, start_clock, tz)
                 hours = rng.choice([1, 1, 1.5, 2])
                 grade_pool = school["_grades"]
                 if rng.random() < 0.3:
@@ -413,7 +411,7 @@ def build(app, spec, log=print):
                 events.append(dict(
                     id=event_id, school_id=school["id"], status=status, starts_at=starts,
                     ends_at=starts + timedelta(hours=hours),
-                    registration_deadline=_utc(day - timedelta(days=1), time(20, 0), tz) if rng.random() < 0.5 else None,
+                    registration_deadline=to_utc(day - timedelta(days=1), time(20, 0), tz) if rng.random() < 0.5 else None,
                     location=f"{rng.choice(LOCATIONS)}, {school['name']}",
                     grades=_mask(grades), capacity=0, default_language=school["default_language"],
                     offers_childcare=rng.random() < 0.5, childcare_capacity=0,
@@ -437,7 +435,7 @@ def build(app, spec, log=print):
                "signup": first_school_events[2]}
         for name, event in key.items():
             days = {"frontdesk": 0, "dashboard": 14, "signup": 30}[name]
-            starts = _utc(today + timedelta(days=days), time(18, 0), tz)
+            starts = to_utc(today + timedelta(days=days), time(18, 0), tz)
             event.update(status="published", starts_at=starts, ends_at=starts + timedelta(hours=2),
                          registration_deadline=None, offers_childcare=True, interpreter_languages="es vi ar so",
                          offers_transportation=True, offers_meal=True, cancelled_at=None, _days=days)

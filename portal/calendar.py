@@ -1,11 +1,9 @@
 """An .ics file a family adds to the phone's calendar, in the school's timezone."""
-from datetime import timezone
-
 from flask_babel import gettext as _
 from icalendar import Calendar, Event as CalendarEvent
 
+from .clock import aware_utc, to_local, utcnow
 from .i18n import html_lang
-from .models import utcnow
 
 
 def registration_calendar(registration, language, manage_url):
@@ -19,9 +17,9 @@ def registration_calendar(registration, language, manage_url):
     calendar.add("method", "PUBLISH")
     entry = CalendarEvent()
     entry.add("uid", f"registration-{registration.id}-event-{event.id}@family-events-portal")
-    entry.add("dtstamp", utcnow().replace(tzinfo=timezone.utc))
-    entry.add("dtstart", event.starts_at.replace(tzinfo=timezone.utc).astimezone(tz))
-    entry.add("dtend", event.ends_at.replace(tzinfo=timezone.utc).astimezone(tz))
+    entry.add("dtstamp", aware_utc(utcnow()))
+    entry.add("dtstart", to_local(event.starts_at, tz))
+    entry.add("dtend", to_local(event.ends_at, tz))
     # LANGUAGE tells calendar apps (and their screen readers) which
     # language each text is in, also when it is not the family's.
     entry.add("summary", text.title if text else "",

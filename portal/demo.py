@@ -1,7 +1,8 @@
 """Demo data drawn from the scenarios schools run in a year."""
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
-from .models import DeclineReason, EventStatus, utcnow
+from .clock import local_now, utcnow
+from .models import DeclineReason, EventStatus
 from .services import checkin, event_admin
 from .services.declines import record_decline
 from .services.event_admin import EventDetails
@@ -249,7 +250,7 @@ def seed_demo(school):
     if not school.sms_name and school.name == "Lincoln Elementary School":
         school.sms_name = "Lincoln Elem."
     now = utcnow()
-    today = datetime.now(school.tz).date()
+    today = local_now(school.tz).date()
     events = {}
     for spec in EVENTS:
         details = _details(spec, today + timedelta(days=spec["days"]))
@@ -296,8 +297,8 @@ def _past_events(events):
 
 def _today(school, events, now):
     """A 3rd grade reading night that started this hour, with families to check in."""
-    local_now = datetime.now(school.tz)
-    start = local_now.time().replace(minute=0, second=0, microsecond=0)
+    now_here = local_now(school.tz)
+    start = now_here.time().replace(minute=0, second=0, microsecond=0)
     # Three hours, within the day: an event is one day's.
     end = time(start.hour + 3) if start.hour < 21 else time(23, 59)
     details = EventDetails(
@@ -308,7 +309,7 @@ def _today(school, events, now):
             "ar": ("أمسية القراءة العائلية للصف الثالث",
                    "اقرؤوا معًا واختاروا كتبًا مجانية وتعرّفوا على أمينة المكتبة."),
         },
-        day=local_now.date(), starts=start, ends=end, location="Library, Lincoln Elementary, 1200 Maple Ave",
+        day=now_here.date(), starts=start, ends=end, location="Library, Lincoln Elementary, 1200 Maple Ave",
         capacity=40, grades=["3"], offers_childcare=True, childcare_capacity=8,
         interpreter_languages=["es", "ar", "vi", "so"], offers_meal=True,
     )

@@ -1,6 +1,5 @@
 """Choosing the page language and formatting for it."""
 import copy
-from datetime import timezone
 from functools import lru_cache
 
 from babel import Locale, localedata
@@ -10,6 +9,7 @@ from flask import current_app, g, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from .clock import to_local
 from .config import HTML_LANGUAGE_TAGS, RTL_LANGUAGES
 from .locale_data import SUPPLEMENTED, supplement
 
@@ -183,10 +183,6 @@ def in_native_digits(text, language):
     return text.translate(table) if table else text
 
 
-def _local(utc_naive, tz):
-    return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
-
-
 @lru_cache(maxsize=64)
 def _time_skeleton(language):
     return "hm" if "h" in babel_locale(language).time_formats["short"].pattern else "Hm"
@@ -198,7 +194,7 @@ def format_day(utc_naive, tz, language=None):
 
 @lru_cache(maxsize=8192)
 def _format_day(utc_naive, tz, language):
-    return in_native_digits(format_date(_local(utc_naive, tz), "full", locale=babel_locale(language)), language)
+    return in_native_digits(format_date(to_local(utc_naive, tz), "full", locale=babel_locale(language)), language)
 
 
 def format_time_range(start_utc, end_utc, tz, language=None):
@@ -207,7 +203,7 @@ def format_time_range(start_utc, end_utc, tz, language=None):
 
 @lru_cache(maxsize=8192)
 def _format_time_range(start_utc, end_utc, tz, language):
-    start, end = _local(start_utc, tz), _local(end_utc, tz)
+    start, end = to_local(start_utc, tz), to_local(end_utc, tz)
     if start.date() != end.date():
         text = format_interval(start, end, "yMMMMdjm", locale=babel_locale(language))
     else:
@@ -234,4 +230,4 @@ def _format_moment(utc_naive, tz, language, with_year=True):
         .replace("{1}", date_pattern)
         .replace("{0}", locale.time_formats["short"].pattern)
     )
-    return in_native_digits(format_datetime(_local(utc_naive, tz), pattern, locale=locale), language)
+    return in_native_digits(format_datetime(to_local(utc_naive, tz), pattern, locale=locale), language)

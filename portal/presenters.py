@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from .i18n import format_day, format_moment, format_names, format_time_range, language_name
 from .models import EventStatus
 from .services.contact import display_phone
-from .services.events import Places
-from .services.registration import registration_window
+from .services.seats import Seats
+from .services.windows import DECLINE_FORM, closed_reason, is_open
 from .vocabulary import GRADE_NAMES, Channel
 
 
@@ -26,9 +26,10 @@ class EventView:
     location_language: str
     grades: list
     supports: list
-    places: Places
+    places: Seats
     deadline: str | None
-    closed_reason: str | None
+    closed_reason: str | None  # why a family may not register now, None when it may
+    may_decline: bool
     event: object
 
     @property
@@ -75,7 +76,8 @@ def event_view(event, language, places, now):
         supports=supports_offered(event),
         places=places,
         deadline=format_moment(event.registration_deadline, tz, language) if event.registration_deadline else None,
-        closed_reason=registration_window(event, now),
+        closed_reason=closed_reason(event, now),
+        may_decline=is_open(event, now, DECLINE_FORM),
         event=event,
     )
 

@@ -343,10 +343,11 @@ def publish_event(database_url, title, description, capacity, before=None):
     from datetime import time as clock, timedelta
 
     from portal import create_app
+    from portal.clock import to_local
     from portal.config import Config
     from portal.extensions import db
     from portal.models import utcnow
-    from portal.services.event_admin import EventDetails, create_event, publish, to_local
+    from portal.services.event_admin import EventDetails, create_event, publish
     from portal.services.schools import ensure_default_school
 
     # The limiter is one object for every app in the process: this one must not turn it on.

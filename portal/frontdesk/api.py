@@ -12,6 +12,9 @@ from ..auth.access import DOOR_STAFF, staff_required
 from ..error_pages import error_page
 from ..models import utcnow
 from ..services import checkin as service
+from ..services.search import search
+from ..services.seats import seats
+from ..services.windows import door_open
 from ..views import service_call
 from . import bp
 from .forms import WalkInForm, json_body
@@ -40,7 +43,7 @@ def search_json(event_id):
 @staff_required(*DOOR_STAFF)
 def counts_json(event_id):
     event = door_event_or_404(event_id)
-    return jsonify(counts=counts_dict(service.event_counts(event)), stamp=service.changes_stamp(event.id))
+    return jsonify(counts=counts_dict(seats(event)), stamp=service.changes_stamp(event.id))
 
 
 @bp.get("/events/<int:event_id>/roster.json")
@@ -55,8 +58,8 @@ def roster_json(event_id):
     registrations = service.roster(event.id, changed_since=since)
     return jsonify(
         event_id=event.id, full=since is None, stamp=stamp, now=now.isoformat(),
-        door_open=service.door_open(event, now),
-        counts=counts_dict(service.event_counts(event)),
+        door_open=door_open(event, now),
+        counts=counts_dict(seats(event)),
         registrations=entries(registrations, event, script_entry),
     )
 
@@ -74,7 +77,7 @@ def _parse_since(text):
 
 
 def search_answer(event, text, outcome=None):
-    results = service.search(event.id, text)
+    results = search(event.id, text)
     payload = dict(query=text, registrations=entries(results.registrations, event, script_entry), more=results.more)
     if outcome:
         payload.update(ok=True, outcome=outcome)
@@ -128,7 +131,7 @@ def form_problems(form):
 
 
 def result_answer(result, event):
-    counts = service.event_counts(event)
+    counts = seats(event)
     name = staff_name(result.checkin)
     return jsonify(
         ok=True,

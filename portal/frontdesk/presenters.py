@@ -3,13 +3,13 @@ member's language. The same dictionaries feed the HTML pages and the JSON
 the page's script keeps (so that a list drawn by the script offline reads
 exactly like the one the server drew)."""
 from dataclasses import dataclass
-from datetime import timezone
 
 from babel.dates import format_time
 from babel.lists import format_list
 from flask import url_for
 from flask_babel import gettext as _, ngettext
 
+from ..clock import to_local
 from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits
 from ..messages import door_message
 from ..need_words import accessibility_line, childcare_line, interpreter_line, need_instruction
@@ -25,7 +25,7 @@ WAITING_FORMS = 50
 def local_time(utc_naive, tz, language=None):
     if utc_naive is None:
         return ""
-    local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
+    local = to_local(utc_naive, tz)
     language = language or current_language()
     return in_native_digits(format_time(local, "short", locale=babel_locale(language)), language)
 
@@ -159,13 +159,21 @@ def script_entry(registration, event, staff_name=None):
     return entry
 
 
-def counts_dict(counts):
-    return counts.as_dict()
+def counts_dict(seats):
+    """The numbers the door's script keeps, under the names it draws them by
+    (its own recount, `counts()` in frontdesk.js, uses the same names)."""
+    return dict(
+        capacity=seats.capacity, expected_families=seats.confirmed_families,
+        expected_people=seats.confirmed_people, arrived_families=seats.arrived_families,
+        arrived_people=seats.arrived_people, waitlisted_families=seats.waitlisted_families,
+        no_show_families=seats.no_show_families, walk_in_families=seats.walk_in_families,
+        over_capacity=seats.over_capacity,
+    )
 
 
 def over_capacity_text(counts):
     return _("The event is now over capacity (%(people)s people for %(capacity)s places).",
-             people=counts.expected_people, capacity=counts.capacity)
+             people=counts.confirmed_people, capacity=counts.capacity)
 
 
 def outcome_text(result, tz, staff_name=None):

@@ -11,7 +11,9 @@ from flask_babel import ngettext
 from ..auth.access import DOOR_STAFF, staff_required
 from ..models import Attendance, RegistrationStatus, utcnow
 from ..services import checkin as service
-from ..services.registration import confirmed_people
+from ..services.search import search
+from ..services.seats import confirmed_people, seats, seats_for
+from ..services.windows import door_open
 from ..views import page_number, posted_form, service_call, status_for
 from . import api, bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm
@@ -47,7 +49,7 @@ def _flash_result(result, event):
     flash(outcome_text(result, event.school.tz, staff_name(result.checkin)),
           "warning" if result.outcome == "already_checked_in" else "success")
     if result.over_capacity:
-        flash(over_capacity_text(service.event_counts(event)), "warning")
+        flash(over_capacity_text(seats(event)), "warning")
 
 
 def _family_url(event, registration):
@@ -57,9 +59,9 @@ def _family_url(event, registration):
 def _screen(event, now):
     """What every check-in page shows at its top: the event, its counts,
     the search box, and what the page's script needs."""
-    counts = service.event_counts(event)
+    counts = seats(event)
     return dict(
-        event=door_event(event, counts, service.door_open(event, now)),
+        event=door_event(event, counts, door_open(event, now)),
         strings=script_strings(event),
         walk_in_form=WalkInForm(event, meta={"csrf": False}, formdata=None),
     )
@@ -72,9 +74,9 @@ def _screen(event, now):
 def today():
     now = utcnow()
     events = service.door_events(g.school, now)
-    counts = service.counts_for(events)
+    counts = seats_for(events)
     return render_template("frontdesk/today.html", events=[
-        door_event(event, counts[event.id], service.door_open(event, now)) for event in events
+        door_event(event, counts[event.id], door_open(event, now)) for event in events
     ])
 
 
@@ -85,7 +87,7 @@ def event(event_id):
     query = (request.args.get("q") or "").strip()
     page = page_number()
     if query:
-        results = service.search(event.id, query)
+        results = search(event.id, query)
         registrations, more = results.registrations, results.more
     else:
         registrations, more = service.roster_page(event.id, page, PER_PAGE)
@@ -205,6 +207,6 @@ def no_shows(event_id):
             flash(ngettext("%(num)d family is marked as a no-show.", "%(num)d families are marked as no-shows.",
                            marked), "success")
             return redirect(url_for(".event", event_id=event.id))
-    counts = service.event_counts(event)
-    return render_template("frontdesk/no_shows.html", event=door_event(event, counts, service.door_open(event, now)),
+    counts = seats(event)
+    return render_template("frontdesk/no_shows.html", event=door_event(event, counts, door_open(event, now)),
                            started=now >= event.starts_at), status_for()

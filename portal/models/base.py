@@ -1,11 +1,8 @@
-from datetime import datetime, timezone
-
 from sqlalchemy import CheckConstraint
 
+from ..clock import utcnow  # the columns' default; models.utcnow is portal.clock.utcnow
 
-def utcnow():
-    """Naive UTC: every timestamp is stored in UTC and shown in the school's zone."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+__all__ = ["utcnow", "check_between", "check_one_of"]
 
 
 def check_between(column, low, high, name=None, nullable=False):

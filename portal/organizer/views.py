@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..auth.access import ORGANIZERS, staff_required
+from ..clock import school_day, to_local
 from ..extensions import db
 from ..forms import DayField, PortalForm
 from ..i18n import current_language
@@ -26,8 +27,7 @@ from ..notifications.render import render
 from ..notifications.sms import segments
 from ..presenters import event_view
 from ..registration_form import registration_form
-from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service
-from ..services.events import places_for
+from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service, seats
 from ..services.reports import school_report
 from ..views import event_of_my_school_or_404, page_number, posted_form, service_call, status_for
 from . import bp
@@ -41,11 +41,11 @@ def promoted_message(count):
 
 def _local(event_or_school):
     tz = event_or_school.tz if hasattr(event_or_school, "tz") else event_or_school.school.tz
-    return lambda utc: event_admin.to_local(utc, tz)
+    return lambda utc: to_local(utc, tz)
 
 
 def _view(event, now=None, places=None):
-    places = places if places is not None else places_for([event])[event.id]
+    places = places if places is not None else seats.seats_for([event])[event.id]
     return event_view(event, current_language(), places, now or utcnow())
 
 
@@ -62,7 +62,7 @@ def events():
         "past": [e for e in all_events if e.status == EventStatus.PUBLISHED and e.ends_at <= now][::-1],
         "cancelled": [e for e in all_events if e.status == EventStatus.CANCELLED][::-1],
     }
-    places = places_for(all_events)
+    places = seats.seats_for(all_events)
     views = {e.id: _view(e, now, places[e.id]) for e in all_events}
     return render_template("organizer/events.html", groups=groups, views=views,
                            overview=planning.overview(all_events))
@@ -144,12 +144,12 @@ def event_dashboard(event_id):
     return render_template(
         "organizer/dashboard.html",
         event=_view(event),
-        counts=planning.counts(event.id),
+        counts=seats.seats(event),
         needs=planning.needs_summary(event),
         reasons=planning.decline_reasons(event.id),
         notes=planning.decline_notes(event.id),
         table=planning.registrations_page(event.id, page=page_number(limit=1_000_000), **filters),
-        positions=planning.waitlist_positions(event.id),
+        positions=seats.waitlist_positions(event.id),
         filters=filters,
         sent_campaigns=campaigns.event_campaigns(event.id),
         failed=campaigns.failed_messages(event.id),
@@ -219,7 +219,7 @@ def _flash_registered(registration):
         flash(_("The family is registered."), "success")
     else:
         flash(_("The event is full, so the family is on the waitlist: number %(position)s in line.",
-                position=registration_service.waitlist_position(registration)), "warning")
+                position=seats.waitlist_position(registration)), "warning")
 
 
 @bp.route("/events/<int:event_id>/registrations/<int:registration_id>", methods=["GET", "POST"])
@@ -249,7 +249,7 @@ def cancel_registration(event_id, registration_id):
     registration = _event_registration_or_404(event, registration_id)
     if request.method == "GET" or not PortalForm().validate_on_submit():
         return render_template("organizer/cancel_registration.html", event=_view(event), registration=registration,
-                               waiting=planning.counts(event.id).waitlisted_parties)
+                               waiting=seats.seats(event).waitlisted_families)
     promoted = registration_service.cancel_registration(registration.id, utcnow())
     db.session.commit()
     flash(_("The registration of %(name)s is cancelled. You can restore it from the table while its places are free.",
@@ -289,7 +289,7 @@ def roster(event_id):
     event = event_of_my_school_or_404(event_id)
     rows = planning.registrations(event.id, status=RegistrationStatus.CONFIRMED, sort="name")
     return render_template("organizer/roster.html", event=_view(event), rows=rows,
-                           waiting=registration_service.waitlist(event.id))
+                           waiting=seats.waitlist(event.id))
 
 
 @bp.get("/events/<int:event_id>/needs-sheet")
@@ -324,7 +324,7 @@ def _date_arg(name, default):
 @staff_required(*ORGANIZERS)
 def reports():
     now = utcnow()
-    today = event_admin.to_local(now, g.school.tz).date()
+    today = school_day(now, g.school.tz)
     start = _date_arg("start", today - timedelta(days=90))
     end = _date_arg("end", today)
     problem = None

@@ -31,6 +31,8 @@ from ..services import (
     notify,
     privacy,
     registration as registration_service,
+    seats,
+    windows,
 )
 from ..services.contact import normalize_phone
 from ..services.schools import all_schools, school_by_slug
@@ -93,7 +95,7 @@ def _render_event_list():
         grade = None
     now = utcnow()
     upcoming = event_service.upcoming_events(g.school.id, now, grade=grade)
-    places = event_service.places_for(upcoming)
+    places = seats.seats_for(upcoming)
     language = current_language()
     return render_template(
         "public/events.html",
@@ -103,7 +105,7 @@ def _render_event_list():
 
 
 def _event_view(event, now):
-    return event_view(event, current_language(), event_service.places_for([event])[event.id], now)
+    return event_view(event, current_language(), seats.seats_for([event])[event.id], now)
 
 
 def _public_event_or_404(event_id):
@@ -249,11 +251,11 @@ def manage(token):
         link_sent_to=contact_in_words(notify.channel_for(registration)) if just_registered else None,
         registration=registration,
         event=_event_view(event, now),
-        position=registration_service.waitlist_position(registration),
+        position=seats.waitlist_position(registration),
         token=token,
         qr=qr_svg(registration.checkin_code),
         can_change=registration.status != RegistrationStatus.CANCELLED
-        and registration_service.registration_window(event, now) is None,
+        and windows.is_open(event, now),
     )
 
 

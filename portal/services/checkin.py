@@ -1,4 +1,5 @@
-"""The front desk: today's events, finding a family, checking them in.
+"""The front desk: today's events, the list, checking families in (finding
+a family is services.search; the counts are services.seats).
 
 Plain functions: they take model objects or ids, the acting staff user and
 `now`, refuse with DomainError("code", field=...), record every check-in,
@@ -13,10 +14,11 @@ page with every action, and kept with an action queued while offline) makes
 a replayed action count once: it is stored on the CheckIn row, and on the
 Registration (as its submission_key) for a walk-in."""
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import timedelta
 
-from sqlalchemy import case, func, insert, or_, select, update
+from sqlalchemy import case, func, insert, select, update
 
+from ..clock import day_bounds, school_day
 from ..database import lock_row
 from ..extensions import db
 from ..models import (
@@ -30,13 +32,14 @@ from ..models import (
     Source,
     User,
 )
-from .contact import search_key
+from . import windows
 from .errors import DomainError, RegistrationError
-from .registration import MAX_ADULTS, MAX_CHILDREN, confirmed_people, register
-from .tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, normalize_checkin_code
+from .registration import MAX_ADULTS, MAX_CHILDREN, register
+from .search import looks_like_code
+from .seats import over_capacity
+from .tokens import normalize_checkin_code
 
 CHECK_IN, UNDO, NO_SHOW = CheckInAction.CHECK_IN, CheckInAction.UNDO, CheckInAction.NO_SHOW
-SEARCH_LIMIT = 50
 MAX_CLIENT_KEY = 64
 # Rows changed this long before the last poll are sent again: a transaction
 # stamps updated_at when it flushes, and may commit a little later.
@@ -49,23 +52,10 @@ class CheckInError(DomainError):
 
 # -- days and events ----------------------------------------------------------------
 
-def _to_utc_naive(local):
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def local_day_start(utc_naive, tz):
-    """Midnight (school time) of the day `utc_naive` falls on, as naive UTC."""
-    local = utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
-    return _to_utc_naive(datetime.combine(local.date(), time.min, tz))
-
-
 def _at_the_door(school, now):
     """The door's events: published events of the school taking place today
     or tomorrow (school time)."""
-    tz = school.tz
-    today = now.replace(tzinfo=timezone.utc).astimezone(tz).date()
-    start = _to_utc_naive(datetime.combine(today, time.min, tz))
-    end = _to_utc_naive(datetime.combine(today + timedelta(days=2), time.min, tz))
+    start, end = day_bounds(school_day(now, school.tz), school.tz, days=2)
     return (Event.school_id == school.id, Event.status == EventStatus.PUBLISHED,
             Event.starts_at < end, Event.ends_at > start)
 
@@ -83,83 +73,11 @@ def is_door_event(event, now):
     ).first() is not None
 
 
-def door_open(event, now):
-    """Check-in opens at midnight (school time) on the day the event starts,
-    and stays open afterwards, so that mistakes can be put right."""
-    return event.status == EventStatus.PUBLISHED and now >= local_day_start(event.starts_at, event.school.tz)
-
-
 def _check_door_open(event, now):
-    if event.status == EventStatus.CANCELLED:
-        raise CheckInError("event_cancelled")
-    if event.status != EventStatus.PUBLISHED:
-        raise CheckInError("event_not_found")
-    if not door_open(event, now):
-        raise CheckInError("checkin_not_open")
+    windows.check_open(event, now, windows.DOOR, CheckInError)
 
 
-# -- counts ----------------------------------------------------------------------------
-
-@dataclass
-class Counts:
-    capacity: int
-    expected_families: int = 0
-    expected_people: int = 0
-    arrived_families: int = 0
-    arrived_people: int = 0
-    waitlisted_families: int = 0
-    no_show_families: int = 0
-    walk_in_families: int = 0
-
-    @property
-    def over_capacity(self):
-        return self.expected_people > self.capacity
-
-    @property
-    def not_arrived_families(self):
-        return max(self.expected_families - self.arrived_families - self.no_show_families, 0)
-
-    def as_dict(self):
-        return dict(
-            capacity=self.capacity, expected_families=self.expected_families,
-            expected_people=self.expected_people, arrived_families=self.arrived_families,
-            arrived_people=self.arrived_people, waitlisted_families=self.waitlisted_families,
-            no_show_families=self.no_show_families, walk_in_families=self.walk_in_families,
-            over_capacity=self.over_capacity,
-        )
-
-
-def counts_for(events):
-    """{event_id: Counts} for many events, in one query."""
-    ids = [event.id for event in events]
-    rows = {}
-    if ids:
-        confirmed = Registration.status == RegistrationStatus.CONFIRMED
-        attended = confirmed & (Registration.attendance == Attendance.ATTENDED)
-        result = db.session.execute(
-            select(
-                Registration.event_id,
-                func.count().filter(confirmed),
-                func.coalesce(func.sum(case((confirmed, Registration.adults + Registration.children),
-                                            else_=0)), 0),
-                func.count().filter(attended),
-                func.coalesce(func.sum(case(
-                    (attended, func.coalesce(Registration.arrived_adults, 0)
-                     + func.coalesce(Registration.arrived_children, 0)), else_=0)), 0),
-                func.count().filter(Registration.status == RegistrationStatus.WAITLISTED),
-                func.count().filter(confirmed & (Registration.attendance == Attendance.NO_SHOW)),
-                func.count().filter(confirmed & (Registration.source == Source.WALK_IN)),
-            )
-            .where(Registration.event_id.in_(ids), Registration.status != RegistrationStatus.CANCELLED)
-            .group_by(Registration.event_id)
-        ).all()
-        rows = {row[0]: [int(value) for value in row[1:]] for row in result}
-    return {event.id: Counts(event.capacity, *rows.get(event.id, [])) for event in events}
-
-
-def event_counts(event):
-    return counts_for([event])[event.id]
-
+# -- what changed -----------------------------------------------------------------------
 
 def changes_stamp(event_id):
     """Changes whenever a registration of the event does: the page polls it
@@ -171,7 +89,7 @@ def changes_stamp(event_id):
     return f"{latest.isoformat() if latest else '-'}/{total}"
 
 
-# -- the list and the search -----------------------------------------------------------
+# -- the list ---------------------------------------------------------------------------
 
 def _listed(statement):
     return statement.order_by(
@@ -201,120 +119,6 @@ def roster_page(event_id, page, per_page):
         _listed(statement).offset((page - 1) * per_page).limit(per_page + 1)
     ).scalars().all()
     return rows[:per_page], len(rows) > per_page
-
-
-def looks_like_code(text):
-    code = normalize_checkin_code(text)
-    return len(code) == CHECKIN_CODE_LENGTH and all(ch in CHECKIN_ALPHABET for ch in code)
-
-
-def _digits(text):
-    """The digits of `text` (any script), or None when it holds anything but
-    digits and the usual phone punctuation."""
-    kept = [ch for ch in text if not ch.isspace() and ch not in "+-().\u200e\u200f"]
-    if not kept or not all(ch.isdecimal() for ch in kept):
-        return None
-    return "".join(str(int(ch)) for ch in kept)
-
-
-def _like_escape(text):
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-@dataclass
-class SearchQuery:
-    """What the front desk typed, understood: a name (folded), the last
-    digits of a phone, an email, or a check-in code."""
-
-    text: str
-    words: list
-    digits: str | None
-    email: str | None
-    code: str | None
-
-    @classmethod
-    def parse(cls, text):
-        text = (text or "").strip()[:200]
-        digits = _digits(text) if text else None
-        words = [] if digits else search_key(text).split()
-        # An email, or the start of one ("maria.g", "mgarcia@"); a plain name is searched as a name.
-        email = text.lower() if not digits and " " not in text and ("@" in text or "." in text) else None
-        code = normalize_checkin_code(text) if looks_like_code(text) else None
-        return cls(text, words, digits, email, code)
-
-    @property
-    def empty(self):
-        return not self.text
-
-    def condition(self):
-        matches = []
-        if self.digits:
-            if len(self.digits) >= 4:
-                last4 = Registration.phone_last4 == self.digits[-4:]
-                matches.append(last4 if len(self.digits) == 4
-                               else last4 & Registration.phone.like(f"%{self.digits}"))
-        elif self.words:
-            matches.append(_all_of(Registration.search_name.like(f"%{_like_escape(word)}%", escape="\\")
-                                   for word in self.words))
-        if self.email:
-            matches.append(Registration.email.like(f"{_like_escape(self.email)}%", escape="\\"))
-        if self.code:
-            matches.append(Registration.checkin_code == self.code)
-        return or_(*matches) if matches else None
-
-    def rank(self):
-        """Exact code first, then names starting with what was typed, then the rest."""
-        whens = []
-        if self.code:
-            whens.append((Registration.checkin_code == self.code, 0))
-        if self.words:
-            folded = _like_escape(" ".join(self.words))
-            whens.append((Registration.search_name.like(f"{folded}%", escape="\\"), 1))
-            whens.append((Registration.search_name.like(f"% {folded}%", escape="\\"), 2))
-        return case(*whens, else_=3) if whens else None
-
-
-def _all_of(conditions):
-    conditions = list(conditions)
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined = combined & condition
-    return combined
-
-
-@dataclass
-class SearchResults:
-    query: SearchQuery
-    registrations: list
-    more: bool
-
-
-def search(event_id, text, limit=SEARCH_LIMIT):
-    """Families of the event matching what was typed: part of a name (any
-    script, accents and case ignored), the last 4 digits of the phone (or
-    more of them), an email or its beginning, or the check-in code.
-    Confirmed first, then waitlisted; never cancelled."""
-    query = SearchQuery.parse(text)
-    condition = query.condition()
-    if condition is None:
-        return SearchResults(query, [], False)
-    live = (Registration.event_id == event_id, Registration.status != RegistrationStatus.CANCELLED)
-    if query.code:
-        # A scanned code: one look-up in the unique index answers it.
-        exact = db.session.execute(
-            select(Registration).where(Registration.checkin_code == query.code, *live)
-        ).scalar_one_or_none()
-        if exact is not None:
-            return SearchResults(query, [exact], False)
-    statement = select(Registration).where(*live, condition)
-    order = [case((Registration.status == RegistrationStatus.CONFIRMED, 0), else_=1)]
-    rank = query.rank()
-    if rank is not None:
-        order.append(rank)
-    rows = db.session.execute(
-        statement.order_by(*order, Registration.search_name, Registration.id).limit(limit + 1)
-    ).scalars().all()
-    return SearchResults(query, rows[:limit], len(rows) > limit)
 
 
 # -- who did what ------------------------------------------------------------------------
@@ -408,7 +212,7 @@ def _replayed(event, earlier, outcome):
         raise CheckInError("client_key_invalid")
     checkin = last_check_in(registration.id) if registration.attendance == Attendance.ATTENDED else None
     return DoorResult(outcome, registration, checkin, replayed=True,
-                      over_capacity=confirmed_people(event.id) > event.capacity)
+                      over_capacity=over_capacity(event))
 
 
 def _mark_arrived(registration, adults, children, user, now, client_key):
@@ -477,7 +281,7 @@ def admit(event, registration_id, user, now, adults=None, children=None, client_
         outcome = "admitted"
     row = _mark_arrived(registration, adults, children, user, now, client_key)
     return DoorResult(outcome, registration, row,
-                      over_capacity=confirmed_people(event.id) > event.capacity)
+                      over_capacity=over_capacity(event))
 
 
 def walk_in(event, details, user, now, client_key=None):
@@ -497,11 +301,11 @@ def walk_in(event, details, user, now, client_key=None):
             raise CheckInError("client_key_invalid") from None
         checkin = last_check_in(registration.id) if registration.attendance == Attendance.ATTENDED else None
         return DoorResult("walked_in", registration, checkin, replayed=True,
-                          over_capacity=confirmed_people(event.id) > event.capacity)
+                          over_capacity=over_capacity(event))
     registration = registered.registration
     row = _mark_arrived(registration, details.adults, details.children, user, now, client_key)
     return DoorResult("walked_in", registration, row,
-                      over_capacity=confirmed_people(event.id) > event.capacity)
+                      over_capacity=over_capacity(event))
 
 
 def scan(event, text, user, now, client_key=None):
@@ -536,10 +340,7 @@ def mark_no_shows(event, user, now):
     """After the event has started: every confirmed family not checked in is
     marked as a no-show (checking one in later undoes it for them).
     Returns how many were marked."""
-    if event.status != EventStatus.PUBLISHED:
-        raise CheckInError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
-    if now < event.starts_at:
-        raise CheckInError("event_not_started")
+    windows.check_open(event, now, windows.NO_SHOWS, CheckInError)
     if lock_row(Event, event.id) is None:
         raise CheckInError("event_not_found")
     marked = db.session.execute(

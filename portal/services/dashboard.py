@@ -4,66 +4,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from itertools import groupby
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import (
-    Attendance,
     Decline,
     Need,
     NeedKind,
     Registration,
     RegistrationStatus,
 )
-from .contact import search_key
-from .tokens import normalize_checkin_code
+from .search import matching
+from .seats import PARTY_PEOPLE, seats_for
 
 # Age bands the childcare room plans by.
 AGE_BANDS = [("0-2", 0, 2), ("3-5", 3, 5), ("6-10", 6, 10), ("11-17", 11, 17)]
-
-
-@dataclass
-class Counts:
-    confirmed_parties: int = 0
-    confirmed_people: int = 0
-    confirmed_adults: int = 0
-    confirmed_children: int = 0
-    waitlisted_parties: int = 0
-    waitlisted_people: int = 0
-    cancelled_parties: int = 0
-    attended_parties: int = 0
-    attended_people: int = 0
-    no_show_parties: int = 0
-
-
-def counts(event_id):
-    rows = db.session.execute(
-        select(Registration.status, Registration.attendance, func.count(),
-               func.coalesce(func.sum(Registration.adults), 0),
-               func.coalesce(func.sum(Registration.children), 0),
-               func.coalesce(func.sum(func.coalesce(Registration.arrived_adults, 0)
-                                      + func.coalesce(Registration.arrived_children, 0)), 0))
-        .where(Registration.event_id == event_id)
-        .group_by(Registration.status, Registration.attendance)
-    ).all()
-    result = Counts()
-    for status, attendance, parties, adults, children, arrived in rows:
-        if status == RegistrationStatus.CONFIRMED:
-            result.confirmed_parties += parties
-            result.confirmed_adults += adults
-            result.confirmed_children += children
-            result.confirmed_people += adults + children
-        elif status == RegistrationStatus.WAITLISTED:
-            result.waitlisted_parties += parties
-            result.waitlisted_people += adults + children
-        else:
-            result.cancelled_parties += parties
-        if attendance == Attendance.ATTENDED:
-            result.attended_parties += parties
-            result.attended_people += arrived
-        elif attendance == Attendance.NO_SHOW:
-            result.no_show_parties += parties
-    return result
 
 
 def decline_reasons(event_id):
@@ -141,13 +96,13 @@ SORTS = {
     "name": (Registration.search_name, Registration.id),
     "newest": (Registration.created_at.desc(), Registration.id.desc()),
     "oldest": (Registration.created_at, Registration.id),
-    "party": ((Registration.adults + Registration.children).desc(), Registration.search_name),
+    "party": (PARTY_PEOPLE.desc(), Registration.search_name),
 }
 STATUS_ORDER = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 1, RegistrationStatus.CANCELLED: 2}
 
 
 def registrations(event_id, query="", status=None, need=None, sort="name"):
-    """The registrations table: search by name, phone, email or code;
+    """The registrations table: search by name, phone, email or code (as the front desk does);
     filter by status and by a kind of need; sort."""
     return db.session.execute(_registrations_query(event_id, query, status, need, sort)).scalars().all()
 
@@ -175,17 +130,7 @@ def registrations_page(event_id, page=1, size=100, query="", status=None, need=N
 
 
 def _registrations_query(event_id, query, status, need, sort):
-    statement = select(Registration).where(Registration.event_id == event_id)
-    query = (query or "").strip()
-    if query:
-        folded = search_key(query)
-        digits = "".join(ch for ch in query if ch.isdecimal())
-        conditions = [Registration.search_name.contains(folded, autoescape=True),
-                      Registration.email.contains(query.lower(), autoescape=True),
-                      Registration.checkin_code == normalize_checkin_code(query)]
-        if len(digits) >= 4:
-            conditions.append(Registration.phone.contains(digits, autoescape=True))
-        statement = statement.where(or_(*conditions))
+    statement = matching(select(Registration).where(Registration.event_id == event_id), query)
     if status in STATUS_ORDER:
         statement = statement.where(Registration.status == status)
     if need in NeedKind.values():
@@ -195,38 +140,19 @@ def _registrations_query(event_id, query, status, need, sort):
     return statement.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
-def waitlist_positions(event_id):
-    """{registration_id: place in line} for the event's waitlist."""
-    ids = db.session.execute(
-        select(Registration.id).where(Registration.event_id == event_id,
-                                      Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)
-    ).scalars().all()
-    return {registration_id: position for position, registration_id in enumerate(ids, start=1)}
-
-
 def overview(events):
     """Counts at a glance for an organizer's list: {event_id: (people, waitlisted parties, needs)}."""
     ids = [event.id for event in events]
     if not ids:
         return {}
-    people = dict(db.session.execute(
-        select(Registration.event_id, func.sum(Registration.adults + Registration.children))
-        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.CONFIRMED)
-        .group_by(Registration.event_id)
-    ).all())
-    waiting = dict(db.session.execute(
-        select(Registration.event_id, func.count())
-        .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.WAITLISTED)
-        .group_by(Registration.event_id)
-    ).all())
+    seats = seats_for(events)
     needs = dict(db.session.execute(
         select(Registration.event_id, func.count())
         .where(Registration.event_id.in_(ids), Registration.status == RegistrationStatus.CONFIRMED,
                select(Need.id).where(Need.registration_id == Registration.id).exists())
         .group_by(Registration.event_id)
     ).all())
-    return {event_id: (people.get(event_id, 0), waiting.get(event_id, 0), needs.get(event_id, 0))
+    return {event_id: (seats[event_id].confirmed_people, seats[event_id].waitlisted_families, needs.get(event_id, 0))
             for event_id in ids}
 
 

@@ -2,7 +2,7 @@
 from ..extensions import db
 from ..models import Decline, DeclineReason
 from .errors import DomainError
-from .registration import registration_window
+from .windows import DECLINE_FORM, is_open
 
 MAX_NOTE = 1000
 
@@ -10,7 +10,7 @@ MAX_NOTE = 1000
 def record_decline(event, reason, language, now, note="", name=""):
     if reason not in DeclineReason.values():
         raise DomainError("unknown_reason", field="reason")
-    if registration_window(event, now) in ("event_not_found", "event_cancelled", "event_past"):
+    if not is_open(event, now, DECLINE_FORM):
         raise DomainError("event_closed")
     decline = Decline(
         event_id=event.id, reason=reason, language=language,

@@ -1,14 +1,16 @@
 """What organizers do to events: create, edit, publish, cancel, duplicate."""
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, time, timedelta
 
+from ..clock import to_utc
 from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..database import lock_row
 from ..extensions import db
 from ..models import GRADES, MAX_CAPACITY, Event, EventStatus, MessageKind
 from . import notify
 from .errors import DomainError
-from .registration import MAX_PARTY_LIMIT, confirmed_people, promote_waitlisted
+from .registration import MAX_PARTY_LIMIT, promote_waitlisted
+from .seats import confirmed_people
 
 
 class EventError(DomainError):
@@ -35,14 +37,6 @@ class EventDetails:
     offers_meal: bool = False
     max_party_size: int = 8
     places: dict = field(default_factory=dict)  # language -> the place written in it (optional)
-
-
-def to_utc(day, clock, tz):
-    return datetime.combine(day, clock, tzinfo=tz).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(utc_naive, tz):
-    return utc_naive.replace(tzinfo=timezone.utc).astimezone(tz)
 
 
 def _check(details, school, event=None):

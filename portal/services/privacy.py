@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from sqlalchemy import or_, select
 
-from ..database import lock_row
 from ..extensions import db
 from ..models import (
     CheckIn,
@@ -12,12 +11,11 @@ from ..models import (
     Need,
     OutboxMessage,
     Registration,
-    RegistrationStatus,
     Suppression,
 )
 from .contact import normalize_email, normalize_phone
 from .links import forget_links
-from .registration import promote_waitlisted
+from .registration import cancel_registration
 from .tokens import hash_token, new_manage_token
 
 ERASED_NAME = ""
@@ -26,16 +24,11 @@ ERASED_NAME = ""
 def erase_registration(registration, now):
     """Forget who the family is and what they asked for; keep the numbers
     (party size, grades, language, attendance) that reports count. The
-    family's places go to the waitlist, and the manage link stops working."""
-    event = lock_row(Event, registration.event_id)
-    db.session.refresh(registration)
-    was_confirmed = registration.status == RegistrationStatus.CONFIRMED
-    if registration.status != RegistrationStatus.CANCELLED:
-        registration.move_to(RegistrationStatus.CANCELLED, now)
+    family's places go to the waitlist (the registration is cancelled as a
+    family cancels), and the manage link stops working."""
+    cancel_registration(registration.id, now)
     _forget(registration)
     db.session.flush()
-    if was_confirmed:
-        promote_waitlisted(event, now)
 
 
 def _forget(registration):

@@ -4,7 +4,7 @@ Every function that changes seats locks the event row first, counts, then
 writes, all in the caller's transaction. The caller commits once."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 
 from ..database import lock_row
 from ..extensions import db
@@ -14,7 +14,6 @@ from ..models import (
     MAX_CHILDREN,
     Channel,
     Event,
-    EventStatus,
     ManageToken,
     Need,
     NeedKind,
@@ -22,9 +21,10 @@ from ..models import (
     RegistrationStatus,
     Source,
 )
-from . import notify
+from . import notify, windows
 from .contact import phone_last_digits, search_key
 from .errors import RegistrationError
+from .seats import end_of_line, free_places, waitlist
 from .tokens import hash_token, new_checkin_code, new_manage_token
 
 MAX_CHILD_AGE = 17
@@ -65,41 +65,6 @@ class Registered:
 
 # -- reading ------------------------------------------------------------------
 
-def confirmed_people(event_id, exclude_registration_id=None):
-    statement = select(func.coalesce(func.sum(Registration.adults + Registration.children), 0)).where(
-        Registration.event_id == event_id, Registration.status == RegistrationStatus.CONFIRMED
-    )
-    if exclude_registration_id is not None:
-        statement = statement.where(Registration.id != exclude_registration_id)
-    return db.session.execute(statement).scalar_one()
-
-
-def waitlist(event_id):
-    """Waitlisted parties, first in line first."""
-    return db.session.execute(
-        select(Registration)
-        .where(Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)
-    ).scalars().all()
-
-
-def waitlist_position(registration):
-    if registration.status != RegistrationStatus.WAITLISTED:
-        return None
-    ahead = db.session.execute(
-        select(func.count()).select_from(Registration).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITLISTED,
-            or_(
-                Registration.waitlisted_at < registration.waitlisted_at,
-                (Registration.waitlisted_at == registration.waitlisted_at)
-                & (Registration.id < registration.id),
-            ),
-        )
-    ).scalar_one()
-    return ahead + 1
-
-
 def find_by_token(token):
     """The registration this manage link opens: the link given at
     registration, or one sent again since (see services.links)."""
@@ -117,27 +82,10 @@ def find_by_token(token):
     ).scalar_one_or_none()
 
 
-def registration_window(event, now):
-    """None when a family may register now, else the reason they may not."""
-    if event.status == EventStatus.CANCELLED:
-        return "event_cancelled"
-    if event.status != EventStatus.PUBLISHED:
-        return "event_not_found"
-    if event.starts_at <= now:
-        return "event_past"
-    if event.registration_deadline is not None and event.registration_deadline <= now:
-        return "registration_closed"
-    return None
-
-
 # -- rules ----------------------------------------------------------------------
 
-def _check_window(event, now, enforce_deadline=True):
-    reason = registration_window(event, now)
-    if reason == "registration_closed" and not enforce_deadline:
-        return
-    if reason:
-        raise RegistrationError(reason)
+def _form_window(enforce_deadline):
+    return windows.FAMILY_FORM if enforce_deadline else windows.STAFF_FORM
 
 
 def _check_details(event, details, at_the_door=False, by_staff=False):
@@ -254,6 +202,16 @@ def _lock_event(event_id):
     return event
 
 
+def lock_for_change(registration_id):
+    """The registration and its event, ready to change seats: the event row
+    locked first (as every change of seats takes it, so two changes never
+    count the same places), then the registration read again under that lock."""
+    registration = db.session.get(Registration, registration_id)
+    event = _lock_event(registration.event_id)
+    db.session.refresh(registration)
+    return registration, event
+
+
 def _unique_checkin_code():
     while True:
         code = new_checkin_code()
@@ -265,17 +223,6 @@ def _unique_checkin_code():
 
 
 # -- changes ----------------------------------------------------------------------
-
-def _end_of_line(event_id, now):
-    """The moment a party joins the waitlist: never before the last party
-    that joined it, so that the order in line is the order the event's lock
-    was taken, whatever clocks the web processes read earlier."""
-    latest = db.session.execute(
-        select(func.max(Registration.waitlisted_at)).where(
-            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
-    ).scalar_one()
-    return max(now, latest) if latest is not None else now
-
 
 def find_by_submission(submission_key):
     if not submission_key:
@@ -298,16 +245,11 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         earlier = find_by_submission(submission_key)
         if earlier is not None:
             raise RegistrationError("duplicate_submission", registration_id=earlier.id)
-    if admit_over_capacity:
-        # The door never turns a family away: only a cancelled or unpublished event stops it.
-        if event.status != EventStatus.PUBLISHED:
-            raise RegistrationError("event_cancelled" if event.status == EventStatus.CANCELLED else "event_not_found")
-    else:
-        _check_window(event, now, enforce_deadline)
+    windows.check_open(event, now, windows.DOOR_REGISTRATION if admit_over_capacity else _form_window(enforce_deadline))
     _check_details(event, details, admit_over_capacity, by_staff=source != Source.ONLINE)
     _check_not_already_registered(event, details)
 
-    fits = admit_over_capacity or confirmed_people(event.id) + details.party_size <= event.capacity
+    fits = admit_over_capacity or details.party_size <= free_places(event)
     token = new_manage_token()
     registration = Registration(
         event_id=event.id,
@@ -323,7 +265,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
     if fits:
         registration.move_to(RegistrationStatus.CONFIRMED, now)
     else:
-        registration.move_to(RegistrationStatus.WAITLISTED, _end_of_line(event.id, now))
+        registration.move_to(RegistrationStatus.WAITLISTED, end_of_line(event.id, now))
     db.session.add(registration)
     db.session.flush()
     notify.queue_registered(registration, token, now)
@@ -335,9 +277,9 @@ def promote_waitlisted(event, now):
     places left keeps its place in line while a later party that fits goes in.
     Only for a published event still to come: nobody is promoted into a
     cancelled or past event."""
-    if event.status != EventStatus.PUBLISHED or event.starts_at <= now:
+    if not windows.is_open(event, now, windows.PROMOTION):
         return []
-    free = event.capacity - confirmed_people(event.id)
+    free = free_places(event)
     promoted = []
     for registration in waitlist(event.id):
         if free <= 0:
@@ -357,22 +299,20 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
     left is moved to the waitlist only when the family agreed to it
     (accept_waitlist); otherwise RegistrationError('edit_needs_waitlist').
     Staff (by_staff) may make a party larger than the event's largest."""
-    registration = db.session.get(Registration, registration_id)
-    event = _lock_event(registration.event_id)
-    db.session.refresh(registration)
+    registration, event = lock_for_change(registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
         raise RegistrationError("registration_cancelled")
-    _check_window(event, now, enforce_deadline)
+    windows.check_open(event, now, _form_window(enforce_deadline))
     _check_details(event, details, by_staff=by_staff)
     _check_not_already_registered(event, details, exclude_registration_id=registration.id)
 
     moved_to_waitlist = False
     if registration.status == RegistrationStatus.CONFIRMED:
-        places = event.capacity - confirmed_people(event.id, exclude_registration_id=registration.id)
+        places = free_places(event, exclude_registration_id=registration.id)
         if details.party_size > places:
             if not accept_waitlist:
                 raise RegistrationError("edit_needs_waitlist", field="adults", places=places)
-            registration.move_to(RegistrationStatus.WAITLISTED, _end_of_line(event.id, now))
+            registration.move_to(RegistrationStatus.WAITLISTED, end_of_line(event.id, now))
             moved_to_waitlist = True
     _apply(registration, details)
     db.session.flush()
@@ -381,9 +321,7 @@ def update_registration(registration_id, details, now, accept_waitlist=False, en
 
 
 def cancel_registration(registration_id, now):
-    registration = db.session.get(Registration, registration_id)
-    event = _lock_event(registration.event_id)
-    db.session.refresh(registration)
+    registration, event = lock_for_change(registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     registration.move_to(RegistrationStatus.CANCELLED, now)
@@ -427,16 +365,11 @@ def promote_by_hand(registration_id, now):
 def _confirm_by_hand(registration_id, now, from_status, wrong_status, no_room):
     """Confirm a family that is `from_status`, in an event still to come, if
     the party fits in the places left."""
-    registration = db.session.get(Registration, registration_id)
-    event = _lock_event(registration.event_id)
-    db.session.refresh(registration)
+    registration, event = lock_for_change(registration_id)
     if registration.status != from_status:
         raise RegistrationError(wrong_status)
-    if event.status == EventStatus.CANCELLED:
-        raise RegistrationError("event_cancelled")
-    if event.starts_at <= now:
-        raise RegistrationError("event_past")
-    places = event.capacity - confirmed_people(event.id)
+    windows.check_open(event, now, windows.BY_HAND)
+    places = free_places(event)
     if registration.party_size > places:
         raise RegistrationError(no_room, places=max(places, 0))
     registration.move_to(RegistrationStatus.CONFIRMED, now)

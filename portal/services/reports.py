@@ -1,10 +1,11 @@
 """Reports across a school's events for a date range: reach, attendance,
 needs and the reasons families give for not coming."""
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date
 
 from sqlalchemy import case, func, select
 
+from ..clock import day_bounds
 from ..extensions import db
 from ..models import (
     GRADES,
@@ -14,10 +15,9 @@ from ..models import (
     EventStatus,
     Need,
     Registration,
-    RegistrationStatus,
 )
 from ..models.grades import GRADE_BIT
-from .event_admin import to_utc
+from .seats import CONFIRMED, seats_of_events
 
 
 @dataclass
@@ -49,8 +49,7 @@ class Report:
 
 
 def school_report(school, start, end, now):
-    tz = school.tz
-    window_start, window_end = to_utc(start, time(0, 0), tz), to_utc(end + timedelta(days=1), time(0, 0), tz)
+    window_start, window_end = day_bounds(start, school.tz, days=(end - start).days + 1)
     report = Report(start=start, end=end)
     in_window = (Event.school_id == school.id) & (Event.starts_at >= window_start) & (Event.starts_at < window_end)
 
@@ -64,16 +63,11 @@ def school_report(school, start, end, now):
                 report.events_upcoming += 1
 
     events = select(Event.id).where(in_window, Event.status == EventStatus.PUBLISHED)
-    confirmed = (Registration.event_id.in_(events)) & (Registration.status == RegistrationStatus.CONFIRMED)
+    confirmed = Registration.event_id.in_(events) & CONFIRMED
 
-    report.families, report.people = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Registration.adults + Registration.children), 0))
-        .where(confirmed)
-    ).one()
-    report.waitlisted_families = db.session.execute(
-        select(func.count()).where(Registration.event_id.in_(events),
-                                   Registration.status == RegistrationStatus.WAITLISTED)
-    ).scalar_one()
+    held = seats_of_events(events)
+    report.families, report.people = held.confirmed_families, held.confirmed_people
+    report.waitlisted_families = held.waitlisted_families
 
     recorded = (
         select(Registration.event_id).where(Registration.event_id.in_(events),
@@ -84,17 +78,9 @@ def school_report(school, start, end, now):
         select(func.count()).select_from(recorded.subquery())
     ).scalar_one()
     if report.recorded_events:
-        expected, attended, attended_people = db.session.execute(
-            select(
-                func.count(),
-                func.coalesce(func.sum(case((Registration.attendance == Attendance.ATTENDED, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((Registration.attendance == Attendance.ATTENDED,
-                                             func.coalesce(Registration.arrived_adults, 0)
-                                             + func.coalesce(Registration.arrived_children, 0)), else_=0)), 0),
-            ).where(confirmed, Registration.event_id.in_(recorded))
-        ).one()
-        report.expected_families_recorded = expected
-        report.attended_families, report.attended_people = attended, attended_people
+        taken = seats_of_events(recorded)
+        report.expected_families_recorded = taken.confirmed_families
+        report.attended_families, report.attended_people = taken.arrived_families, taken.arrived_people
 
     # Reach counts the families registered (confirmed), like the totals above.
     grade_counts = db.session.execute(

@@ -195,6 +195,7 @@
     }
   }
 
+  // The rules of services/seats.py, for the list held here; tests/e2e/test_counts_parity.py holds the two together.
   function counts() {
     var c = { expected_families: 0, expected_people: 0, arrived_families: 0, arrived_people: 0,
       waitlisted_families: 0, no_show_families: 0, walk_in_families: 0 };

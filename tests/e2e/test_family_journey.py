@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from portal.i18n import babel_code, language_name
 from portal.models import Decline, Registration, RegistrationStatus, utcnow
-from portal.services import registration as registration_service
+from portal.services import registration as registration_service, seats
 from portal.services.tokens import CHECKIN_ALPHABET, CHECKIN_CODE_LENGTH, hash_token
 from tests.e2e.conftest import axe_check, new_phone_page
 
@@ -380,7 +380,7 @@ def test_family_joins_the_waitlist_of_a_full_event(app, db, make_event, family, 
 
     stored = stored_registration(db, token)
     assert stored.status == RegistrationStatus.WAITLISTED
-    assert registration_service.waitlist_position(stored) == 2
+    assert seats.waitlist_position(stored) == 2
 
 
 @pytest.mark.browser

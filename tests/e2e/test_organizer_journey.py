@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.clock import to_local
 from portal.models import Event, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
-from portal.services.event_admin import to_local
 from tests.conftest import sign_in
 from tests.e2e.conftest import axe_check, new_phone_page
 

@@ -1,13 +1,15 @@
-"""Finding a family at the door follows one set of rules, whether the server
-answers (portal.services.checkin.search, behind search.json) or the page
-searches the list it holds (frontdesk.js, as the desk types and while
-offline). One table of cases runs against both, so the two cannot drift."""
+"""Finding a family follows one set of rules (portal.services.search),
+whether the server answers at the door (search.json), the organizer
+searches the registrations table, or the door's page searches the list it
+holds (frontdesk.js, as the desk types and while offline). One table of
+cases runs against all three, so they cannot drift."""
 from datetime import timedelta
 
 import pytest
 
 from portal.models import utcnow
-from portal.services import checkin as checkin_service, registration as registration_service
+from portal.services import dashboard, registration as registration_service
+from portal.services.search import search
 from tests.conftest import sign_in
 from tests.e2e.test_frontdesk import TABLET, open_event
 
@@ -96,8 +98,17 @@ def keys_of(ids, families):
 @pytest.mark.parametrize("text, expected", CASES, ids=[text for text, _ in CASES])
 def test_the_server_search_finds(db, door, text, expected):
     event, families = door
-    results = checkin_service.search(event.id, typed(text, families))
+    results = search(event.id, typed(text, families))
     assert keys_of([registration.id for registration in results.registrations], families) == expected
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[text for text, _ in CASES])
+def test_the_organizers_table_finds(db, door, text, expected):
+    """The table lists cancelled families too; among the others it finds what the door finds."""
+    event, families = door
+    cancelled = families[CANCELLED][0]
+    found = [registration.id for registration in dashboard.registrations(event.id, query=typed(text, families))]
+    assert keys_of([registration_id for registration_id in found if registration_id != cancelled], families) == expected
 
 
 @pytest.mark.browser
@@ -117,7 +128,7 @@ def test_the_page_finds_the_same_families_as_the_server(db, door, desk, browser,
             page.locator("#fd-q").fill(query)  # the list is redrawn as the desk types
             shown = page.locator("#fd-list > li[data-id]").evaluate_all(
                 "rows => rows.map(row => row.getAttribute('data-id'))")
-            server = {registration.id for registration in checkin_service.search(event.id, query).registrations}
+            server = {registration.id for registration in search(event.id, query).registrations}
             page_found, server_found = keys_of(shown, families), keys_of(server, families)
             if page_found != expected or server_found != expected:
                 disagreements.append(f"{query!r}: expected {sorted(expected)}, page {sorted(page_found)}, "

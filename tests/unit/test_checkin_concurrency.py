@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db as _db
 from portal.models import Attendance, CheckIn, Event, Registration, User, utcnow
-from portal.services import checkin as service, registration as registration_service
+from portal.services import checkin as service, registration as registration_service, seats
 from portal.services.users import create_user
 from tests.unit.test_concurrency import PARALLEL, fire_at_once
 
@@ -48,7 +48,7 @@ def test_the_same_family_checked_in_at_once_from_many_desks_counts_once(app, db,
     registration = _db.session.get(Registration, registration_id)
     assert (registration.attendance, registration.arrived_adults, registration.arrived_children) == (
         Attendance.ATTENDED, 2, 1)
-    counts = service.event_counts(_db.session.get(Event, event_id))
+    counts = seats.seats(_db.session.get(Event, event_id))
     assert (counts.arrived_families, counts.arrived_people) == (1, 3)
 
 
@@ -83,4 +83,4 @@ def test_admitting_the_same_waitlisted_family_at_once_admits_them_once(app, db, 
     assert failures == []
     assert sorted(outcomes) == ["admitted"] + ["already_checked_in"] * (PARALLEL - 1)
     assert _check_ins(registration_id) == 1
-    assert registration_service.confirmed_people(event_id) == 4 + 3
+    assert seats.confirmed_people(event_id) == 4 + 3

@@ -5,11 +5,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from portal.clock import day_start
 from portal.extensions import db as _db
 from portal.models import Attendance, CheckIn, Registration, RegistrationStatus, Source, utcnow
-from portal.services import checkin as service, registration as registration_service
+from portal.services import checkin as service, registration as registration_service, seats, windows
 from portal.services.errors import DomainError
 from portal.services.schools import ensure_school
+from portal.services.search import search
 from portal.services.users import create_user
 
 CONFIRMED, WAITLISTED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED
@@ -75,8 +77,8 @@ def test_check_in_records_how_many_came_who_and_when(db, make_event, registered,
     assert (family.arrived_adults, family.arrived_children) == (1, 2)
     [row] = rows(family.id)
     assert (row.action, row.staff_id, row.created_at, row.adults, row.children) == ("check_in", staff.id, now, 1, 2)
-    counts = service.event_counts(event)
-    assert (counts.expected_families, counts.expected_people) == (1, 5)
+    counts = seats.seats(event)
+    assert (counts.confirmed_families, counts.confirmed_people) == (1, 5)
     assert (counts.arrived_families, counts.arrived_people) == (1, 3)
 
 
@@ -105,7 +107,7 @@ def test_checking_in_twice_counts_once_and_says_who_and_when(db, make_event, reg
     assert (again.checkin.staff.name, again.checkin.created_at) == ("Ana Desk", first_time)
     assert family.arrived_adults == 1  # unchanged
     assert len(rows(family.id)) == 1
-    assert service.event_counts(event).arrived_families == 1
+    assert seats.seats(event).arrived_families == 1
 
 
 def test_undo_makes_the_family_expected_again_and_is_recorded(db, make_event, registered, start_now, staff):
@@ -121,7 +123,7 @@ def test_undo_makes_the_family_expected_again_and_is_recorded(db, make_event, re
     assert result.outcome == "undone"
     assert (family.attendance, family.checked_in_at, family.arrived_adults) == (Attendance.UNKNOWN, None, None)
     assert [row.action for row in rows(family.id)] == ["check_in", "undo"]
-    assert service.event_counts(event).arrived_families == 0
+    assert seats.seats(event).arrived_families == 0
     assert code_of(lambda: service.undo_check_in(event, family.id, staff, utcnow())).code == "not_checked_in"
 
 
@@ -145,10 +147,10 @@ def test_check_in_opens_on_the_day_of_the_event(db, make_event, registered, staf
     event = make_event(days=3)
     family = registered(event)
     assert code_of(lambda: service.check_in(event, family.id, staff, utcnow())).code == "checkin_not_open"
-    assert not service.door_open(event, utcnow())
-    local_midnight = service.local_day_start(event.starts_at, event.school.tz)
-    assert service.door_open(event, local_midnight)
-    assert not service.door_open(event, local_midnight - timedelta(seconds=1))
+    assert not windows.door_open(event, utcnow())
+    local_midnight = day_start(event.starts_at, event.school.tz)
+    assert windows.door_open(event, local_midnight)
+    assert not windows.door_open(event, local_midnight - timedelta(seconds=1))
 
 
 def test_a_family_of_another_event_is_not_found(db, make_event, registered, start_now, staff):
@@ -191,8 +193,8 @@ def test_walk_in_is_confirmed_and_checked_in_even_over_capacity(db, make_event, 
     assert (registration.arrived_adults, registration.arrived_children) == (1, 2)
     assert sorted(need.kind for need in registration.needs) == ["childcare", "interpreter"]
     assert [row.client_key for row in rows(registration.id)] == ["walk-1"]
-    counts = service.event_counts(event)
-    assert (counts.expected_people, counts.capacity, counts.over_capacity, counts.walk_in_families) == (6, 3, True, 1)
+    counts = seats.seats(event)
+    assert (counts.confirmed_people, counts.capacity, counts.over_capacity, counts.walk_in_families) == (6, 3, True, 1)
 
 
 def test_walk_in_replayed_with_its_client_key_registers_nobody_new(db, make_event, start_now, staff, family):
@@ -238,8 +240,8 @@ def test_admitting_a_waitlisted_family_confirms_and_checks_them_in_over_capacity
     assert (result.outcome, result.over_capacity) == ("admitted", True)
     assert (waiting.status, waiting.attendance, waiting.waitlisted_at) == (CONFIRMED, Attendance.ATTENDED, None)
     assert [(row.action, row.client_key) for row in rows(waiting.id)] == [("check_in", "admit-1")]
-    counts = service.event_counts(event)
-    assert (counts.expected_people, counts.waitlisted_families, counts.arrived_people) == (4, 0, 2)
+    counts = seats.seats(event)
+    assert (counts.confirmed_people, counts.waitlisted_families, counts.arrived_people) == (4, 0, 2)
 
 
 def test_admitting_a_confirmed_family_simply_checks_them_in(db, make_event, registered, start_now, staff):
@@ -270,14 +272,14 @@ def test_no_shows_are_the_confirmed_families_not_checked_in(db, make_event, regi
     assert db.session.get(Registration, came.id).attendance == Attendance.ATTENDED
     assert db.session.get(Registration, waiting.id).attendance == Attendance.UNKNOWN
     assert [row.staff_id for row in rows(absent[0].id, "no_show")] == [staff.id]
-    assert service.event_counts(event).no_show_families == 2
+    assert seats.seats(event).no_show_families == 2
     assert service.mark_no_shows(event, staff, utcnow()) == 0  # nothing left to mark
 
     # One of them arrives late after all: checking in undoes the no-show.
     late = service.check_in(event, absent[0].id, staff, utcnow())
     db.session.commit()
     assert (late.outcome, late.registration.attendance) == ("checked_in", Attendance.ATTENDED)
-    counts = service.event_counts(event)
+    counts = seats.seats(event)
     assert (counts.no_show_families, counts.arrived_families) == (1, 2)
 
 
@@ -394,7 +396,7 @@ def test_search_finds_families_by_name_phone_email_and_code(db, make_event, regi
     assert waiting.status == WAITLISTED and other_event_family.event_id != event.id
 
     def names(text):
-        return [r.name for r in service.search(event.id, text).registrations]
+        return [r.name for r in search(event.id, text).registrations]
 
     assert names("jose") == ["José Núñez", "Joseph Waits"]  # confirmed first, no other event
     assert names("JOSÉ núñez") == ["José Núñez"]
@@ -417,7 +419,7 @@ def test_search_puts_names_that_start_with_the_query_first(db, make_event, regis
     event = make_event(capacity=10)
     for name in ("Ana Mariana", "Mariana Lopez", "Rosa Mari"):
         registered(event, name=name)
-    assert [r.name for r in service.search(event.id, "mari").registrations] == [
+    assert [r.name for r in search(event.id, "mari").registrations] == [
         "Mariana Lopez", "Ana Mariana", "Rosa Mari"]
 
 

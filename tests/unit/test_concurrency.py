@@ -4,7 +4,7 @@ BEGIN IMMEDIATE) and on PostgreSQL (SELECT ... FOR UPDATE)."""
 from sqlalchemy import func, select
 
 from portal.models import Registration, RegistrationStatus
-from portal.services import registration as service
+from portal.services import registration as service, seats
 from tests.threads import PausedAfterFirstCall, race_against_a_paused_call, run_together
 
 PARALLEL = 12
@@ -26,7 +26,7 @@ def test_concurrent_registrations_fill_exactly_the_capacity(app, db, make_event,
         .group_by(Registration.status)
     ).all())
     assert counts == {RegistrationStatus.CONFIRMED: 5, RegistrationStatus.WAITLISTED: PARALLEL - 5}
-    assert service.confirmed_people(event_id) == 10
+    assert seats.confirmed_people(event_id) == 10
 
 
 def test_concurrent_cancellations_promote_each_waiting_party_once(app, db, make_event, family, now):
@@ -39,7 +39,7 @@ def test_concurrent_cancellations_promote_each_waiting_party_once(app, db, make_
     failures = fire_at_once(app, [lambda i=i: service.cancel_registration(i, now) for i in ids])
 
     assert failures == []
-    assert service.confirmed_people(event_id) == 4
+    assert seats.confirmed_people(event_id) == 4
     assert {db.session.get(Registration, r.id).status for r in waiting} == {RegistrationStatus.CONFIRMED}
 
 
@@ -61,7 +61,7 @@ def test_the_same_contact_racing_itself_registers_once(app, db, event, family, n
 
 def _race_a_newcomer_against(app, monkeypatch, event_id, paused_call, now, family):
     """Pause `paused_call` right after it counts, then a family of two registers."""
-    pause = PausedAfterFirstCall(monkeypatch, service, "confirmed_people")
+    pause = PausedAfterFirstCall(monkeypatch, seats, "confirmed_people")
     newcomer = family(adults=2)
     return race_against_a_paused_call(app, pause, paused_call, lambda: service.register(event_id, newcomer, now))
 
@@ -78,7 +78,7 @@ def test_an_edit_paused_after_counting_keeps_a_newcomer_from_counting(app, db, m
 
     assert errors == [None, None]
     assert not counted_meanwhile, "a registration counted the places while an edit was still deciding"
-    assert service.confirmed_people(event_id) <= 4
+    assert seats.confirmed_people(event_id) <= 4
     assert db.session.get(Registration, registration_id).party_size == 3
 
 
@@ -96,5 +96,5 @@ def test_a_promotion_by_hand_paused_after_counting_keeps_a_newcomer_from_countin
 
     assert errors == [None, None]
     assert not counted_meanwhile, "a registration counted the places while a promotion was still deciding"
-    assert service.confirmed_people(event_id) <= 4
+    assert seats.confirmed_people(event_id) <= 4
     assert db.session.get(Registration, waiting_id).status == RegistrationStatus.CONFIRMED

@@ -4,8 +4,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from portal.clock import to_local
 from portal.models import Attendance, Decline, EventStatus, RegistrationStatus
-from portal.services import dashboard, event_admin, registration as registration_service
+from portal.services import dashboard, event_admin, registration as registration_service, seats
 from portal.services.errors import DomainError
 from portal.services.event_admin import EventDetails
 from portal.services.reports import school_report
@@ -32,7 +33,7 @@ def code_of(call):
 def test_create_event_stores_local_times_in_utc_and_both_languages(db, school):
     event = event_admin.create_event(school, None, details())
     db.session.commit()
-    local = event_admin.to_local(event.starts_at, school.tz)
+    local = to_local(event.starts_at, school.tz)
     assert (local.hour, local.minute) == (7, 30)
     assert event.status == EventStatus.DRAFT
     assert {text.language: text.title for text in event.texts} == {
@@ -138,10 +139,10 @@ def test_counts_and_table_filters(db, make_event, family, now):
     c = registration_service.register(event.id, family(name="Lee", adults=1), now).registration
     registration_service.cancel_registration(c.id, now)
     db.session.commit()
-    counts = dashboard.counts(event.id)
-    assert (counts.confirmed_parties, counts.confirmed_people, counts.confirmed_adults,
+    counts = seats.seats(event)
+    assert (counts.confirmed_families, counts.confirmed_people, counts.confirmed_adults,
             counts.confirmed_children) == (1, 3, 2, 1)
-    assert (counts.waitlisted_parties, counts.waitlisted_people, counts.cancelled_parties) == (1, 3, 1)
+    assert (counts.waitlisted_families, counts.waitlisted_people, counts.cancelled_families) == (1, 3, 1)
     assert [r.id for r in dashboard.registrations(event.id, query="jose")] == [a.id]
     assert [r.id for r in dashboard.registrations(event.id, query="NÚÑEZ")] == [a.id]
     assert [r.id for r in dashboard.registrations(event.id, query="JOSE@EXAMPLE")] == [a.id]
@@ -150,7 +151,7 @@ def test_counts_and_table_filters(db, make_event, family, now):
     assert [r.id for r in dashboard.registrations(event.id, status="waitlisted")] == [b.id]
     assert [r.id for r in dashboard.registrations(event.id, need="transportation")] == [b.id]
     assert [r.name for r in dashboard.registrations(event.id, sort="name")] == ["Ana", "José Núñez", "Lee"]
-    assert dashboard.waitlist_positions(event.id) == {b.id: 1}
+    assert seats.waitlist_positions(event.id) == {b.id: 1}
 
 
 def test_school_report_by_hand(db, school, make_event, family, now):
@@ -171,7 +172,7 @@ def test_school_report_by_hand(db, school, make_event, family, now):
     db.session.add(Decline(event_id=other.id, reason="childcare", language="so"))
     db.session.commit()
 
-    today = event_admin.to_local(now, school.tz).date()
+    today = to_local(now, school.tz).date()
     report = school_report(school, today - timedelta(days=30), today, now)
     assert (report.events_held, report.events_cancelled, report.events_upcoming) == (2, 1, 0)
     assert (report.families, report.people) == (3, 8)  # 3 + 3 + 2 people

@@ -14,6 +14,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 
 import portal.public  # noqa: F401  (first: see test_the_worker_module_imports_on_its_own)
+from portal.clock import to_local, to_utc
 from portal.extensions import db as _db
 from portal.i18n import format_day, format_moment, format_time_range
 from portal.models import MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
@@ -22,7 +23,7 @@ from portal.notifications.sms import is_gsm7, segments
 from portal.notifications.worker import send_due
 from portal.services import event_admin, registration as registration_service
 from portal.services.errors import RegistrationError
-from portal.services.event_admin import EventDetails, to_local, to_utc
+from portal.services.event_admin import EventDetails
 from tests.conftest import TEST_DATABASE_URL
 from tests.servers import (  # noqa: F401  (fixtures)
     TWILIO_NUMBER,

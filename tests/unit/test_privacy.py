@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from portal.clock import to_local
 from portal.models import Need, OutboxMessage, RegistrationStatus
 from portal.services import privacy, registration as registration_service
-from portal.services.event_admin import to_local
 from portal.services.reports import school_report
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import EventStatus, NeedKind, RegistrationStatus, utcnow
-from portal.services import registration as service
+from portal.services import registration as service, seats, windows
 from portal.services.errors import RegistrationError
 from portal.services.tokens import hash_token
 
@@ -28,7 +28,7 @@ def test_party_that_fits_is_confirmed_and_counts_adults_and_children(db, make_ev
     event = make_event(capacity=5)
     registration = register(db, event, family(adults=2, children=3), now)
     assert registration.status == CONFIRMED
-    assert service.confirmed_people(event.id) == 5
+    assert seats.confirmed_people(event.id) == 5
 
 
 def test_party_that_does_not_fit_whole_is_waitlisted_never_split(db, make_event, family, now):
@@ -36,8 +36,8 @@ def test_party_that_does_not_fit_whole_is_waitlisted_never_split(db, make_event,
     register(db, event, family(adults=1, children=2), now)
     late = register(db, event, family(adults=1, children=2), now)
     assert late.status == WAITLISTED
-    assert service.confirmed_people(event.id) == 3
-    assert service.waitlist_position(late) == 1
+    assert seats.confirmed_people(event.id) == 3
+    assert seats.waitlist_position(late) == 1
 
 
 def test_manage_token_is_128_bits_and_only_its_hash_is_stored(db, event, family, now):
@@ -77,7 +77,7 @@ def test_cancel_promotes_next_party_that_fits_and_first_keeps_its_place(db, make
     db.session.commit()
     assert party_of_two.status == CONFIRMED
     assert party_of_five.status == WAITLISTED
-    assert service.waitlist_position(party_of_five) == 1
+    assert seats.waitlist_position(party_of_five) == 1
 
 
 def test_raising_capacity_promotes_from_waitlist(db, make_event, family, now):
@@ -103,9 +103,9 @@ def test_the_deadline_itself_is_closed_and_the_second_before_is_open(db, make_ev
     db.session.expire_all()  # the deadline as stored, read back
 
     assert error_code(lambda: service.register(event.id, family(), deadline)) == "registration_closed"
-    assert service.registration_window(event, deadline) == "registration_closed"
+    assert windows.closed_reason(event, deadline) == "registration_closed"
     just_before = deadline - timedelta(seconds=1)
-    assert service.registration_window(event, just_before) is None
+    assert windows.closed_reason(event, just_before) is None
     assert service.register(event.id, family(), just_before).registration.status == CONFIRMED
 
 
@@ -140,8 +140,8 @@ def test_past_event_refuses_registration(db, make_event, family, now):
 def test_bad_details_are_refused_and_nothing_is_saved(db, event, family, now, fields, code):
     assert error_code(lambda: service.register(event.id, family(**fields), now)) == code
     db.session.rollback()
-    assert service.confirmed_people(event.id) == 0
-    assert service.waitlist(event.id) == []
+    assert seats.confirmed_people(event.id) == 0
+    assert seats.waitlist(event.id) == []
 
 
 def test_every_broken_rule_is_named_at_once_for_the_form(event, family):
@@ -224,7 +224,7 @@ def test_edit_that_still_fits_keeps_the_place(db, make_event, family, now):
     moved = service.update_registration(registration.id, family(adults=2, children=2), now)
     db.session.commit()
     assert moved is False and registration.status == CONFIRMED
-    assert service.confirmed_people(event.id) == 4
+    assert seats.confirmed_people(event.id) == 4
 
 
 def test_shrinking_a_party_promotes_from_the_waitlist(db, make_event, family, now):

@@ -3,7 +3,7 @@ still free, and only for an event still to come."""
 from datetime import timedelta
 
 from portal.models import EventStatus, RegistrationStatus
-from portal.services import registration as service
+from portal.services import registration as service, seats
 from tests.unit.test_registration_service import error_code as refused, register
 
 
@@ -16,7 +16,7 @@ def test_a_cancelled_registration_is_restored_while_its_places_are_free(db, make
     db.session.commit()
     assert restored.status == RegistrationStatus.CONFIRMED
     assert restored.cancelled_at is None
-    assert service.confirmed_people(event.id) == 3
+    assert seats.confirmed_people(event.id) == 3
 
 
 def test_restoring_is_refused_once_a_waiting_family_took_the_places(db, make_event, family, now):

@@ -52,8 +52,8 @@ def translated_plural(app, locale, singular, plural, num):
 
 def local_times(school, days, start=time(18, 0), hours=2):
     """starts_at/ends_at (UTC) for an event `days` from today at `start`, school time."""
+    from portal.clock import to_local, to_utc
     from portal.models import utcnow
-    from portal.services.event_admin import to_local, to_utc
 
     day = to_local(utcnow(), school.tz).date() + timedelta(days=days)
     starts = to_utc(day, start, school.tz)
