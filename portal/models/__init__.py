@@ -16,6 +16,7 @@ from .registration import (
     RegistrationStatus,
     Source,
 )
+from .roster import Channel, Guardian, Household, RosterImport, Student, student_guardian
 from .school import School
 from .user import ROLES, STAFF_SESSION_KEY, LoginThrottle, StaffSession, User
 
@@ -25,5 +26,6 @@ __all__ = [
     "Attendance", "CheckIn", "Source", "Decline", "DeclineReason", "ManageToken", "Need", "NeedKind", "Registration",
     "RegistrationStatus",
     "School", "ROLES", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign", "MessageKind",
-    "MessageStatus", "OutboxMessage", "Suppression",
+    "MessageStatus", "OutboxMessage", "Suppression", "Channel", "Guardian", "Household", "RosterImport", "Student",
+    "student_guardian",
 ]
