@@ -1,6 +1,7 @@
 from .base import utcnow
 from .event import MAX_CAPACITY, Event, EventStatus, EventText
 from .grades import GRADES, grades_to_mask, mask_to_grades
+from .invitation import DECLINE_REASONS_BY_NUMBER, InboundSms, Invitation, InvitationAnswer
 from .message import Campaign, MessageKind, MessageStatus, OutboxMessage, Suppression
 from .registration import (
     MAX_ADULTS,
@@ -27,5 +28,5 @@ __all__ = [
     "RegistrationStatus",
     "School", "ROLES", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign", "MessageKind",
     "MessageStatus", "OutboxMessage", "Suppression", "Channel", "Guardian", "Household", "RosterImport", "Student",
-    "student_guardian",
+    "student_guardian", "DECLINE_REASONS_BY_NUMBER", "InboundSms", "Invitation", "InvitationAnswer",
 ]
