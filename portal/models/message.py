@@ -16,6 +16,10 @@ class MessageKind:
     CANCELLED = "cancelled"
     LINK = "link"  # the manage link again, for a family who lost it
     ORGANIZER = "organizer"  # written by an organizer (see Campaign)
+    INVITATION = "invitation"  # a household's personal invitation (see Invitation)
+    FOLLOW_UP = "follow_up"  # the one reminder of an invitation not yet answered
+    SMS_REPLY = "sms_reply"  # the answer to a family's text message
+    WITHOUT_REGISTRATION = (INVITATION, FOLLOW_UP, SMS_REPLY)
 
 
 class MessageStatus:
@@ -56,6 +60,7 @@ class OutboxMessage(db.Model):
 
     registration = relationship("Registration")
     campaign = relationship("Campaign", back_populates="messages")
+    invitation = relationship("Invitation")
 
     __table_args__ = (Index("ix_outbox_message_status_due", "status", "next_attempt_at"),)
 

@@ -19,7 +19,7 @@ from ..extensions import db, limiter
 from ..i18n import current_language, requested_language
 from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
-from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
+from ..notifications.inbound import valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
 from ..page_cache import page_cache
 from ..presenters import contact_in_words, event_view, open_first, qr_svg
@@ -30,6 +30,7 @@ from ..services import (
     notify,
     privacy,
     registration as registration_service,
+    sms_replies,
 )
 from ..services.contact import normalize_phone
 from ..services.errors import DomainError, RegistrationError
@@ -371,14 +372,12 @@ def unsubscribe(token):
 @bp.post("/sms/inbound")
 def sms_inbound():
     """The SMS provider's webhook: STOP (and the usual synonyms) stops
-    messages to that number at once, START resumes them."""
+    messages to that number at once, START resumes them, and a family
+    answers its invitation (see services.sms_replies)."""
     if not valid_provider_signature(request, current_app.config):
         abort(403)
     sender = normalize_phone(request.form.get("From", ""))
-    word = (request.form.get("Body") or "").strip().upper()
-    if sender and word in STOP_WORDS:
-        notify.suppress("sms", sender, utcnow())
-    elif sender and word in START_WORDS:
-        notify.unsuppress("sms", sender)
+    if sender:
+        sms_replies.receive(request.form.get("MessageSid", ""), sender, request.form.get("Body") or "", utcnow())
     db.session.commit()
     return current_app.response_class('<?xml version="1.0" encoding="UTF-8"?><Response/>', mimetype="text/xml")
