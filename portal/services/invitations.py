@@ -128,7 +128,7 @@ class InvitationPlan:
 def plan(event, grades):
     grades = [grade for grade in GRADES if grade in grades]
     if not grades:
-        raise DomainError("invitation_no_grades", field="grades")
+        raise DomainError("grades_missing", field="grades")
     school = event.school
     invited = set(db.session.execute(
         select(Invitation.household_id).where(Invitation.event_id == event.id)).scalars())
@@ -283,11 +283,11 @@ def register(invitation, details, now, submission_key=None, address_hash=None):
     return registered
 
 
-def decline(invitation, now, reason=None):
+def decline(invitation, now, reason=None, note=""):
     """The household can't come. Without a reason yet (a text message
     answer "2"), it is recorded as "something else" until one arrives."""
     record = declines.record_decline(
-        invitation.event, reason or DeclineReason.OTHER, invitation.language, now,
+        invitation.event, reason or DeclineReason.OTHER, invitation.language, now, note=note,
         name=invitation.household.name)
     invitation.decline_id = record.id
     invitation.decline_reason = reason
