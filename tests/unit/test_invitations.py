@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 import portal.public  # noqa: F401  (the worker's imports, as in the app)
 from portal.models import (
@@ -18,7 +19,7 @@ from portal.models import (
 from portal.notifications.worker import send_due
 from portal.services import invitations
 from portal.services.errors import DomainError
-from portal.services.sms_replies import COME, CANT_COME, parse_reply
+from portal.services.sms_replies import CANT_COME, COME, parse_reply
 from tests.invitation_helpers import make_household
 from tests.servers import RecordingSender
 
@@ -107,7 +108,7 @@ def test_the_database_refuses_a_second_invitation(db, school, event, now):
     db.session.commit()
     db.session.add(Invitation(event_id=event.id, household_id=rosa.id, token_hash="b" * 64, channel="sms",
                               language="es", sent_at=now))
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
