@@ -58,11 +58,14 @@ from portal.models import EventStatus, LoginThrottle, RegistrationStatus, utcnow
 from portal.notifications.inbound import START_WORDS, STOP_WORDS
 from portal.notifications.render import unsubscribe_token
 from portal.organizer.forms import campaign_form, event_form
+from portal.organizer.invitation_forms import FollowUpForm, invite_form
 from portal.public.forms import DeclineForm, LinkAgainForm, registration_form
-from portal.services import checkin as checkin_service, registration as registration_service
+from portal.services import checkin as checkin_service, invitations, registration as registration_service
+from portal.services.contact import normalize_phone
 from portal.services.schools import ensure_school
 from portal.services.users import create_user, issue_password_link
 from tests.conftest import TEST_DATABASE_URL
+from tests.invitation_helpers import make_household
 from tests.web.helpers import registration_data, text_of
 
 ON_POSTGRES = bool(TEST_DATABASE_URL and TEST_DATABASE_URL.startswith("postgresql"))
@@ -686,6 +689,16 @@ def world(app, db, school, make_event, family, now):
     register("tonight", "Tonight Gone")
     register("elsewhere", "Other School Family")
     registration_service.cancel_registration(w.regs["Tonight Gone"].id, now)
+    # Roster households: two invited to the open event (one by text, one by email), one not yet.
+    w.households = {
+        "Rosa Díaz": make_household(db, school, "Rosa Díaz", "es", phone=fresh_phone(), grades=("K", "3")),
+        "Linh Tran": make_household(db, school, "Linh Tran", "vi", email="linh@example.org", grades=("1",)),
+    }
+    invitations.send_invitations(ev["open"], w.organizer, ["K", "1", "3"], app.config["SECRET_KEY"], now)
+    w.households["Amina Farah"] = make_household(db, school, "Amina Farah", "so", phone=fresh_phone(),
+                                                 grades=("2",))
+    w.invitation_tokens = {name: invitations.invitation_token(app.config["SECRET_KEY"], ev["open"].id, household.id)
+                           for name, household in w.households.items()}
     ev["closed"].registration_deadline = now - timedelta(hours=1)
     ev["cancelled"].status = EventStatus.CANCELLED
     ev["past"].starts_at = now - timedelta(days=1)
@@ -709,6 +722,8 @@ def world(app, db, school, make_event, family, now):
         "staff_settings": form_specs(app, lambda: StaffSettingsForm(app.config["PORTAL_LANGUAGES"])),
         "event": form_specs(app, event_form),
         "campaign": form_specs(app, campaign_form),
+        "invite": form_specs(app, lambda: invite_form(ev["open"])),
+        "follow_up": form_specs(app, FollowUpForm),
         "arrived": form_specs(app, lambda: ArrivedForm(meta={"csrf": False}, formdata=None)),
         "client_key": form_specs(app, lambda: ClientKeyForm(meta={"csrf": False}, formdata=None)),
         "walk_in": form_specs(app, lambda: WalkInForm(ev["tonight"], meta={"csrf": False}, formdata=None)),
@@ -827,6 +842,30 @@ def test_fuzz_family_decline(world, data):
     pairs = data.draw(form_fields(world.specs["decline"]), label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
     desk.check("decline", lambda: desk.post(f"/events/{event_id(world, key)}/decline", pairs, csrf, lang), csrf)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_register(world, data):
+    desk = family_desk(world)
+    who = data.draw(st.sampled_from(["Rosa Díaz"] * 3 + ["Linh Tran"] * 2 + ["Amina Farah", "bogus", "long"]),
+                    label="invitation")
+    token = world.invitation_tokens.get(who, "t" * 65 if who == "long" else "A" * 22)
+    pairs = data.draw(form_fields(world.specs["registration"], data.draw(plausible_registration())), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("invitation", lambda: desk.post(f"/i/{token}", pairs, csrf, lang), csrf, allow=only_links_sent_again)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_decline(world, data):
+    desk = family_desk(world)
+    who = data.draw(st.sampled_from(["Rosa Díaz"] * 3 + ["Linh Tran"] * 2 + ["Amina Farah", "bogus"]),
+                    label="invitation")
+    token = world.invitation_tokens.get(who, "A" * 22)
+    pairs = data.draw(form_fields(world.specs["decline"]), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("invitation decline", lambda: desk.post(f"/i/{token}/decline", pairs, csrf, lang), csrf)
 
 
 # =====================================================================================
@@ -1020,6 +1059,30 @@ def test_fuzz_message_the_families(world, data):
     desk.check("message", lambda: desk.post(url, pairs, csrf, lang), csrf)
 
 
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invite_families(world, data):
+    desk = organizer_desk(world)
+    key = data.draw(st.sampled_from(["open"] * 6 + ["plain", "cancelled", "past", "elsewhere", "missing"]),
+                    label="event")
+    specs = world.specs["invite"] + [Spec("action", "choice", ("preview", "send"))]
+    pairs = data.draw(form_fields(specs), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    # A preview (200) changes nothing; only a send (a redirect with its message) may.
+    desk.check("invite", lambda: desk.post(f"/staff/events/{event_id(world, key)}/invite", pairs, csrf, lang), csrf)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_follow_up(world, data):
+    desk = organizer_desk(world)
+    key = data.draw(st.sampled_from(["open"] * 6 + ["plain", "past", "elsewhere", "missing"]), label="event")
+    pairs = data.draw(form_fields(world.specs["follow_up"]), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    url = f"/staff/events/{event_id(world, key)}/invite/follow-up"
+    desk.check("follow-up", lambda: desk.post(url, pairs, csrf, lang), csrf)
+
+
 # =====================================================================================
 # Front desk
 # =====================================================================================
@@ -1145,8 +1208,10 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
                                            "bogus", "e30.bogus", "W10.x"]), label="token")
         url, success = f"/unsubscribe/{token}", answered_ok
     else:
-        phone = st.sampled_from([regs["José Núñez"].phone, "(612) 555-0199"])
-        words = st.sampled_from(sorted(STOP_WORDS | START_WORDS) + ["stop ", "Stop", "hello"])
+        phone = st.sampled_from([regs["José Núñez"].phone, "(612) 555-0199", world.households["Rosa Díaz"].phone,
+                                 world.households["Amina Farah"].phone])
+        words = st.sampled_from(sorted(STOP_WORDS | START_WORDS) + ["stop ", "Stop", "hello", "1", "2", "٣", "sí",
+                                                                    "no", "9"])
         pairs = pairs + data.draw(form_fields([Spec("From", "text"), Spec("Body", "text")],
                                               overrides={"From": phone, "Body": words}), label="message")
         url = "/sms/inbound"
@@ -1154,8 +1219,10 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
         for name, field_value in pairs:
             form.setdefault(name, field_value)  # the view reads the first of repeated fields
 
-        def success(response, flashes):  # only STOP or START (from a phone number) changes anything
-            return (form.get("Body") or "").strip().upper() in STOP_WORDS | START_WORDS
+        def success(response, flashes):
+            """Only a text from a phone number changes anything: STOP or START,
+            or an answer (and its reply) to a roster household or an unknown number."""
+            return normalize_phone(form.get("From") or "") is not None
 
     # A family's unsubscribe link and the SMS webhook take no CSRF token (a mail
     # client's one-click unsubscribe; a provider's signed request).
@@ -1207,6 +1274,7 @@ FUZZED_POST_ENDPOINTS = {
     "organizer.add_registration", "organizer.edit_registration", "organizer.cancel_registration",
     "organizer.promote_registration", "organizer.restore_registration", "organizer.cancel_burst",
     "organizer.new_message", "auth.account",
+    "public.invitation", "public.invitation_decline", "organizer.invite", "organizer.invitation_follow_up",
     "frontdesk.scan", "frontdesk.check_in", "frontdesk.admit", "frontdesk.undo", "frontdesk.walk_in",
     "frontdesk.no_shows",
 }
