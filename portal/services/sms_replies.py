@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..notifications.inbound import START_WORDS, STOP_WORDS
 from . import invitations, links, notify, registration as registration_service
-from .errors import RegistrationError
+from .errors import DomainError, RegistrationError
 from .schools import all_schools
 
 COME, CANT_COME = 1, 2
@@ -214,7 +214,11 @@ def _answer_invitation(invitation, phone, number, now, provider_id):
     if number == COME:
         return _come(invitation, phone, now, reply)
     if number == CANT_COME:
-        invitations.decline(invitation, now)
+        try:
+            with db.session.begin_nested():
+                invitations.decline(invitation, now)
+        except DomainError as error:  # the event was cancelled since
+            return Answered("refused", _reply(phone, invitation.language, now, "error", error=error.code, **reply))
         return Answered("cant_come", _reply(phone, invitation.language, now, "reasons", **reply))
     return Answered("help", _reply(phone, invitation.language, now, "help", **reply))
 

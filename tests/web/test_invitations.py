@@ -290,3 +290,18 @@ def test_stop_still_stops_and_yes_from_a_stopped_number_resumes(app, db, school,
     inbound(client, "YES", phone, "SM" + "2" * 32)  # START for a stopped number: no registration
     assert db.session.execute(select(Registration)).first() is None
     assert _invitation(db, household).is_open
+
+
+@pytest.mark.parametrize("body", ["1", "2"])
+def test_an_answer_to_a_cancelled_event_says_so(app, db, school, event, client, now, sms_app, body):
+    phone = "+16125550116"
+    make_household(db, school, "Family", "en", phone=phone)
+    invitations.send_invitations(event, None, ["1"], app.config["SECRET_KEY"], now)
+    event.status = "cancelled"
+    db.session.commit()
+    inbound(client, body, phone, "SM" + "3" * 32)
+    send_due()
+    assert db.session.execute(select(Registration)).first() is None
+    assert db.session.execute(select(Decline)).first() is None
+    assert "This event was cancelled." in _texts_to(sms_app, phone)[-1] or \
+        "This event is no longer taking answers." in _texts_to(sms_app, phone)[-1]
