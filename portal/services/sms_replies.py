@@ -161,20 +161,19 @@ def receive(provider_id, phone, body, now):
 def answer(provider_id, phone, body, now):
     """Act on a family's text message and queue the reply. Returns Answered,
     or None for a provider's retry of a message already answered."""
+    provider_id = (provider_id or "")[:64]
+    record = None
     if provider_id:
         if db.session.execute(select(InboundSms.id).where(InboundSms.provider_id == provider_id)).first():
             return None
-        record = InboundSms(provider_id=provider_id[:64], phone=phone, body=(body or "")[:1000], received_at=now)
-        db.session.add(record)
+        record = InboundSms(provider_id=provider_id, phone=phone, body=(body or "")[:1000], received_at=now)
         try:
             with db.session.begin_nested():
-                db.session.flush()
+                db.session.add(record)
         except IntegrityError:
             return None  # the same message, answered by a concurrent request
-    else:
-        record = InboundSms(provider_id="", phone=phone)  # never stored
     answered = _answer(phone, parse_reply(body), now, provider_id or None)
-    if provider_id:
+    if record is not None:
         record.understood_as = answered.understood_as
         record.invitation_id = answered.invitation.id if answered.invitation else None
     db.session.flush()
