@@ -18,6 +18,7 @@ from ..models import (
 from .contact import normalize_email, normalize_phone
 from .links import forget_links
 from .registration import promote_waitlisted
+from .sms_replies import forget_texts_before, forget_texts_from, texts_from
 from .tokens import hash_token, new_manage_token
 
 ERASED_NAME = ""
@@ -32,6 +33,7 @@ def erase_registration(registration, now):
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     if registration.status != RegistrationStatus.CANCELLED:
         registration.move_to(RegistrationStatus.CANCELLED, now)
+    forget_texts_from(registration.phone)
     _forget(registration)
     db.session.flush()
     if was_confirmed:
@@ -80,6 +82,7 @@ def anonymize_older_than(days, now):
     _forget_messages(OutboxMessage.event_id.in_(select(Event.id).where(Event.ends_at < cutoff))
                      & or_(OutboxMessage.recipient != "", OutboxMessage.last_error != "",
                            OutboxMessage.provider_id != ""))
+    forget_texts_before(cutoff)
     db.session.flush()
     return len(registrations)
 
@@ -122,6 +125,7 @@ def export_contact(school_id, contact):
                 select(CheckIn).where(CheckIn.registration_id.in_([r.id for r in registrations]))
             ).scalars()
         ],
+        "texts_received": texts_from(phone),
         "stopped_messages": [
             {"channel": row.channel, "address": row.address, "since": row.created_at.isoformat()}
             for row in db.session.execute(

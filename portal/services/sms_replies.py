@@ -246,3 +246,34 @@ def _come(invitation, phone, now, reply):
         confirmation.payload = {**confirmation.payload,
                                 "position": registration_service.waitlist_position(registration)}
     return Answered("come", confirmation)
+
+
+# -- privacy ------------------------------------------------------------------------------
+
+def forget_texts_from(phone):
+    """A family erasing its details: what it texted us goes too, and so do the
+    addresses of the replies to it."""
+    if not phone:
+        return
+    db.session.execute(InboundSms.__table__.delete().where(InboundSms.phone == phone))
+    _forget_replies((OutboxMessage.kind == MessageKind.SMS_REPLY) & (OutboxMessage.recipient == phone))
+
+
+def forget_texts_before(cutoff):
+    db.session.execute(InboundSms.__table__.delete().where(InboundSms.received_at < cutoff))
+    _forget_replies((OutboxMessage.kind == MessageKind.SMS_REPLY) & (OutboxMessage.created_at < cutoff)
+                    & (OutboxMessage.recipient != ""))
+
+
+def _forget_replies(which):
+    db.session.execute(
+        OutboxMessage.__table__.update().where(which).values(recipient="", payload={}, last_error="", provider_id=""))
+
+
+def texts_from(phone):
+    """What this phone texted us, for the admin's per-contact export."""
+    return [
+        {"body": text.body, "understood_as": text.understood_as, "received_at": text.received_at.isoformat()}
+        for text in db.session.execute(
+            select(InboundSms).where(InboundSms.phone == phone).order_by(InboundSms.received_at)).scalars()
+    ] if phone else []

@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 import portal.public  # noqa: F401  (the worker's imports, as in the app)
 from portal.models import (
+    InboundSms,
     Invitation,
     InvitationAnswer,
     MessageKind,
@@ -180,3 +181,34 @@ def test_registering_from_an_invitation_points_to_the_household(db, school, even
     assert registration.household_id == rosa.id and registration.children == 2
     assert invitation.answer == InvitationAnswer.REGISTERED and invitation.registration_id == registration.id
     assert invitations.summary(event.id)["registered"] == 1
+
+
+def test_texts_received_are_exported_and_forgotten_with_the_family(db, school, event, now, family):
+    from portal.services import privacy, registration as registration_service, sms_replies
+
+    phone = "+16125550120"
+    make_household(db, school, "Rosa", "es", phone=phone)
+    invitations.send_invitations(event, None, ["1"], SECRET, now)
+    sms_replies.answer("SM" + "9" * 32, phone, "2", now)
+    db.session.commit()
+    assert [text["body"] for text in privacy.export_contact(school.id, phone)["texts_received"]] == ["2"]
+
+    registration = registration_service.register(event.id, family(phone=phone), now).registration
+    privacy.erase_registration(registration, now)
+    db.session.commit()
+    assert db.session.execute(select(InboundSms)).first() is None
+    replies = db.session.execute(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.SMS_REPLY)).scalars().all()
+    assert replies and all(reply.recipient == "" for reply in replies)
+
+
+def test_old_texts_are_forgotten_by_anonymize_old(db, school, event, now):
+    from portal.services import privacy, sms_replies
+
+    sms_replies.answer("SM" + "8" * 32, "+16125550121", "hello", now - timedelta(days=400))
+    db.session.commit()
+    privacy.anonymize_older_than(365, now)
+    db.session.commit()
+    assert db.session.execute(select(InboundSms)).first() is None
+    [reply] = db.session.execute(select(OutboxMessage)).scalars().all()
+    assert reply.recipient == ""
