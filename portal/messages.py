@@ -66,6 +66,9 @@ ERROR_MESSAGES = {
     "campaign_body_missing": _l("Please write the message in the school's main language."),
     "campaign_text_incomplete": _l("Please write both a subject and a message in this language, or leave both empty."),
     "campaign_no_recipients": _l("No family matches these choices, so there is no one to send to."),
+    "invitation_no_households": _l("No household in these grades is left to invite."),
+    "follow_up_in_past": _l("Please choose a time still to come."),
+    "follow_up_after_event": _l("The follow-up must go before the event starts."),
     "cannot_demote_self": _l("You cannot take away your own admin role or sign-in. Ask another admin."),
     # Raised at the door only.
     "registration_not_found": _l("We could not find this family in this event's list."),

@@ -98,6 +98,22 @@ class Channel(Term):
     EMAIL = "email", _l("Email")
 
 
+class InvitationAnswer(Term):
+    """Where a household's invitation stands."""
+
+    NONE = "none", _p("invitation answer", "No answer yet")
+    REGISTERED = "registered", _p("invitation answer", "Registered")
+    CANT_COME = "cant_come", _p("invitation answer", "Can't come")
+
+
+class HouseholdChannel(Term):
+    """How the school reaches a household of its roster."""
+
+    SMS = "sms", _l("Text message")
+    EMAIL = "email", _l("Email")
+    NONE = "none", _l("No contact on file")  # neither a textable phone nor an email address
+
+
 class MessageKind(Term):
     CONFIRMATION = "confirmation", _l("Confirmation")
     WAITLISTED = "waitlisted", _l("Waitlist notice")
@@ -107,6 +123,13 @@ class MessageKind(Term):
     CANCELLED = "cancelled", _l("Cancellation notice")
     LINK = "link", _l("Link sent again")  # the manage link again, for a family who lost it
     ORGANIZER = "organizer", _l("Message from the organizers")  # written by an organizer (see Campaign)
+    INVITATION = "invitation", _l("Invitation")  # a household's personal invitation (see Invitation)
+    FOLLOW_UP = "follow_up", _l("Invitation reminder")  # the one reminder of an invitation not yet answered
+    SMS_REPLY = "sms_reply", _l("Answer to a text message")  # the answer to a family's text message
+
+
+# Messages to a household rather than about a registration.
+MESSAGES_WITHOUT_REGISTRATION = (MessageKind.INVITATION, MessageKind.FOLLOW_UP, MessageKind.SMS_REPLY)
 
 
 class MessageStatus(Term):
@@ -136,4 +159,4 @@ GRADE_NAMES = {
 
 # Every enum a template compares against, by its class name.
 TEMPLATE_TERMS = (RegistrationStatus, EventStatus, Attendance, CheckInAction, Source, NeedKind, DeclineReason,
-                  Role, Channel, MessageKind, MessageStatus)
+                  Role, Channel, HouseholdChannel, InvitationAnswer, MessageKind, MessageStatus)

@@ -17,6 +17,7 @@ class OutboxMessage(db.Model):
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitation.id", ondelete="SET NULL"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(10))  # email or sms
     recipient: Mapped[str] = mapped_column(String(254))
@@ -37,6 +38,7 @@ class OutboxMessage(db.Model):
 
     registration = relationship("Registration")
     campaign = relationship("Campaign", back_populates="messages")
+    invitation = relationship("Invitation")
 
     __table_args__ = (Index("ix_outbox_message_status_due", "status", "next_attempt_at"),)
 

@@ -65,6 +65,8 @@ class Registration(db.Model):
     # A keyed hash of the network an online registration came from (never the
     # address itself), so that a burst from one place can be found and undone.
     address_hash: Mapped[str | None] = mapped_column(String(16))
+    # The roster household it came from, when it answered an invitation.
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id", ondelete="SET NULL"), index=True)
 
     event = relationship("Event")
     needs = relationship(

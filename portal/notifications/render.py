@@ -134,6 +134,9 @@ def render(message):
                 "when": when, "place": isolated(place, place_language, message.language),
                 "code": registration.checkin_code, "link": link or "",
             }
+        position = (message.payload or {}).get("position")
+        if message.kind == MessageKind.WAITLISTED and position:
+            sms += " " + _("You are number %(position)s on the waiting list.", position=position)
         if message.kind in FIRST_TEXTS or message.kind == MessageKind.ORGANIZER:
             sms += " " + _("Reply STOP to stop messages.")
         # Date formats put no-break spaces before AM/PM; a plain space keeps

@@ -13,10 +13,12 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..database import begin_write
 from ..extensions import db
-from ..models import Channel, MessageStatus, OutboxMessage, utcnow
-from ..services import notify
+from ..models import Channel, MessageKind, MessageStatus, OutboxMessage, utcnow
+from ..services import invitations, notify
 from ..services.contact import may_text
+from ..vocabulary import MESSAGES_WITHOUT_REGISTRATION
 from .email import EmailError, build_email, email_sender, message_id, sender_address
+from .invitation_text import render_without_registration, reply_school
 from .render import render
 from .sms import SmsError, segments, sms_provider
 
@@ -72,13 +74,32 @@ def claim_next(now):
     return claimed
 
 
+def school_of(message):
+    """The school a message speaks for; None for a reply to a number no school knows."""
+    if message.registration is not None:
+        return message.registration.event.school
+    if message.invitation is not None:
+        return message.invitation.event.school
+    return reply_school(message)
+
+
+def _has_subject(message):
+    """Whether what the message is about still exists: the family's data may have been erased since."""
+    if message.kind in MESSAGES_WITHOUT_REGISTRATION:
+        return message.kind == MessageKind.SMS_REPLY or message.invitation is not None
+    return message.registration is not None
+
+
 def _write(message, config):
     """The message as its sender takes it: an email, or an SMS text."""
     try:
-        rendered = render(message)
+        if message.kind in MESSAGES_WITHOUT_REGISTRATION:
+            rendered = render_without_registration(message)
+        else:
+            rendered = render(message)
         if message.channel != Channel.EMAIL:
             return rendered.sms
-        sender = sender_address(config, message.registration.event.school.name)
+        sender = sender_address(config, school_of(message).name)
         return build_email(sender, message.recipient, rendered, rendered.unsubscribe_url,
                            message_id(message.id, message.created_at, config["MAIL_FROM"]))
     except DBAPIError:
@@ -91,8 +112,11 @@ def _write(message, config):
 def _deliver(message, config, senders):
     if notify.is_suppressed(message.channel, message.recipient):
         return MessageStatus.SUPPRESSED, "", 0
+    if message.kind == MessageKind.FOLLOW_UP and not invitations.follow_up_still_wanted(message):
+        return MessageStatus.SUPPRESSED, "", 0  # the household answered after the follow-up was planned
+    school = school_of(message)
     if message.channel == Channel.SMS and not may_text(
-            message.recipient, message.registration.event.school.country, config["SMS_ALLOWED_COUNTRIES"]):
+            message.recipient, school.country if school else None, config["SMS_ALLOWED_COUNTRIES"]):
         # A number kept from before the rule, or typed in by staff: the forms
         # refuse it, and so does the sender, for as long as the rule holds.
         raise SmsError("country not allowed for text messages", permanent=True)
@@ -113,7 +137,7 @@ def deliver(message_id, senders, now):
     config = current_app.config
     failure = None
     try:
-        if message.registration is None or not message.recipient:
+        if not _has_subject(message) or not message.recipient:
             status, provider_id, parts = MessageStatus.SUPPRESSED, "", 0  # the family's data was erased
         else:
             status, provider_id, parts = _deliver(message, config, senders)
@@ -128,6 +152,8 @@ def deliver(message_id, senders, now):
     message.status, message.provider_id, message.segments = status, provider_id[:100], parts
     message.attempts += 1
     message.sent_at = now if status == MessageStatus.SENT else None
+    if status == MessageStatus.SENT:
+        invitations.mark_follow_up_sent(message, now)
     message.claimed_at = None
     message.last_error = ""
     if message.payload and "token" in message.payload:

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from . import views  # noqa: E402,F401
+from . import invitations, views  # noqa: E402,F401

@@ -18,8 +18,8 @@ from ..calendar import registration_calendar
 from ..extensions import db, limiter
 from ..i18n import current_language, requested_language
 from ..messages import error_message
-from ..models import GRADES, Channel, RegistrationStatus, utcnow
-from ..notifications.inbound import START_WORDS, STOP_WORDS, valid_provider_signature
+from ..models import GRADES, RegistrationStatus, utcnow
+from ..notifications.inbound import valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
 from ..page_cache import page_cache
 from ..presenters import contact_in_words, event_view, open_first, qr_svg
@@ -32,6 +32,7 @@ from ..services import (
     privacy,
     registration as registration_service,
     seats,
+    sms_replies,
     windows,
 )
 from ..services.contact import normalize_phone
@@ -344,14 +345,12 @@ def unsubscribe(token):
 @bp.post("/sms/inbound")
 def sms_inbound():
     """The SMS provider's webhook: STOP (and the usual synonyms) stops
-    messages to that number at once, START resumes them."""
+    messages to that number at once, START resumes them, and a family
+    answers its invitation (see services.sms_replies)."""
     if not valid_provider_signature(request, current_app.config):
         abort(403)
     sender = normalize_phone(request.form.get("From", ""))
-    word = (request.form.get("Body") or "").strip().upper()
-    if sender and word in STOP_WORDS:
-        notify.suppress(Channel.SMS, sender, utcnow())
-    elif sender and word in START_WORDS:
-        notify.unsuppress(Channel.SMS, sender)
+    if sender:
+        sms_replies.receive(request.form.get("MessageSid", ""), sender, request.form.get("Body") or "", utcnow())
     db.session.commit()
     return current_app.response_class('<?xml version="1.0" encoding="UTF-8"?><Response/>', mimetype="text/xml")

@@ -16,6 +16,7 @@ from ..models import (
 from .contact import normalize_email, normalize_phone
 from .links import forget_links
 from .registration import cancel_registration
+from .sms_replies import forget_texts_before, forget_texts_from, texts_from
 from .tokens import hash_token, new_manage_token
 
 ERASED_NAME = ""
@@ -27,6 +28,7 @@ def erase_registration(registration, now):
     family's places go to the waitlist (the registration is cancelled as a
     family cancels), and the manage link stops working."""
     cancel_registration(registration.id, now)
+    forget_texts_from(registration.phone)
     _forget(registration)
     db.session.flush()
 
@@ -73,6 +75,7 @@ def anonymize_older_than(days, now):
     _forget_messages(OutboxMessage.event_id.in_(select(Event.id).where(Event.ends_at < cutoff))
                      & or_(OutboxMessage.recipient != "", OutboxMessage.last_error != "",
                            OutboxMessage.provider_id != ""))
+    forget_texts_before(cutoff)
     db.session.flush()
     return len(registrations)
 
@@ -115,6 +118,7 @@ def export_contact(school_id, contact):
                 select(CheckIn).where(CheckIn.registration_id.in_([r.id for r in registrations]))
             ).scalars()
         ],
+        "texts_received": texts_from(phone),
         "stopped_messages": [
             {"channel": row.channel, "address": row.address, "since": row.created_at.isoformat()}
             for row in db.session.execute(

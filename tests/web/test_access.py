@@ -43,6 +43,8 @@ ACCESS = {
     "organizer.edit_registration": ("GET", "/staff/events/{event_id}/registrations/{registration_id}",
                                     ORGANIZERS_ONLY),
     "organizer.new_message": ("GET", "/staff/events/{event_id}/messages/new", ORGANIZERS_ONLY),
+    "organizer.invite": ("GET", "/staff/events/{event_id}/invite", ORGANIZERS_ONLY),
+    "organizer.invitation_follow_up": ("POST", "/staff/events/{event_id}/invite/follow-up", ORGANIZERS_ONLY),
     "organizer.change_status": ("POST", "/staff/events/{event_id}/status", ORGANIZERS_ONLY),  # no action: 400
     "organizer.duplicate_event": ("POST", "/staff/events/{event_id}/duplicate", ORGANIZERS_ONLY),
     "organizer.promote_registration": ("POST",

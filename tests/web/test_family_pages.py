@@ -6,8 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.models import Decline, EventStatus, Registration, RegistrationStatus
-from portal.services import registration as registration_service
+from portal.models import Decline, EventStatus, Registration, RegistrationStatus, utcnow
+from portal.services import invitations, registration as registration_service
+from tests.invitation_helpers import make_household
 from tests.rows import nothing_changes
 from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated, translated_plural
 
@@ -334,6 +335,12 @@ def test_every_public_form_refuses_a_post_without_csrf(app, client, db, event, r
         f"/r/{registered.token}/delete": {},
         "/link": {"contact": registered.registration.phone},
     }
+    household = make_household(db, event.school, "Rosa", "es", phone="+16125550101")
+    invitations.send_invitations(event, None, ["1"], app.config["SECRET_KEY"], utcnow())
+    db.session.commit()
+    token = invitations.invitation_token(app.config["SECRET_KEY"], event.id, household.id)
+    posts[f"/i/{token}"] = registration_data()
+    posts[f"/i/{token}/decline"] = {"reason": "work"}
     for url, data in posts.items():
         assert client.post(url, data=data).status_code == 422, url
     assert registration_service.find_by_token(registered.token).status == RegistrationStatus.CONFIRMED
@@ -346,7 +353,7 @@ def test_every_public_form_refuses_a_post_without_csrf(app, client, db, event, r
                   if "POST" in rule.methods and rule.endpoint.startswith("public.")}
     assert post_rules == {"/events/<int:event_id>/register", "/events/<int:event_id>/decline",
                           "/r/<token>/edit", "/r/<token>/cancel", "/r/<token>/delete", "/link",
-                          "/unsubscribe/<token>", "/sms/inbound"}
+                          "/i/<token>", "/i/<token>/decline", "/unsubscribe/<token>", "/sms/inbound"}
 
 
 def test_markup_in_any_script_is_shown_escaped(client, db, event):
