@@ -337,3 +337,16 @@ def guardians_with_contact(school_id, phone, email):
     return db.session.execute(
         select(Guardian).where(Guardian.school_id == school_id, or_(*matches)).order_by(Guardian.id)
     ).scalars().all()
+
+
+def guardian_record(guardian):
+    household = guardian.household
+    return {
+        "name": guardian.name, "phone": guardian.phone, "email": guardian.email, "language": guardian.language,
+        "source_id": guardian.source_id,
+        "students": [{"sis_id": student.sis_id, "name": student.name, "grade": student.grade,
+                      "homeroom": student.homeroom, "active": student.active} for student in guardian.students],
+        "household": {"id": household.id, "name": household.name, "phone": household.phone,
+                      "email": household.email, "language": household.language, "channel": household.channel}
+        if household else None,
+    }
