@@ -229,18 +229,18 @@ def form_households(school, now, sms_countries=""):
         family = list(dict.fromkeys(guardian for student in members for guardian in guardians_of.get(student.id, [])))
         contact = household_contact(family, school, sms_countries)
         if household is None:
+            # Linked through the relationship: one flush at the end gives every new household its id.
             household = Household(school_id=school.id, created_at=now, updated_at=now, **contact)
             db.session.add(household)
-            db.session.flush()
-        elif _set(household, **contact):
+            for thing in (*members, *family):
+                thing.household = household
+            continue
+        if _set(household, **contact):
             household.updated_at = now
         claimed.add(household.id)
-        for student in members:
-            if student.household_id != household.id:
-                student.household_id = household.id
-        for guardian in family:
-            if guardian.household_id != household.id:
-                guardian.household_id = household.id
+        for thing in (*members, *family):
+            if thing.household_id != household.id:
+                thing.household_id = household.id
     db.session.flush()
 
 
