@@ -3,7 +3,7 @@ forms, what the roster page counts, and what privacy asks of it."""
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from ..extensions import db
 from ..models import GRADES, Channel, Guardian, Household, RosterImport, Student, student_guardian
@@ -41,23 +41,31 @@ def _guardian_key(guardian, sis_id):
     return ("name", search_key(guardian.name), guardian.phone or guardian.email or f"student:{sis_id}")
 
 
-def _key_of(guardian, sis_ids):
-    if guardian.source_id:
-        return ("source", guardian.source_id)
-    contact = guardian.phone or guardian.email
-    if contact:
-        return ("name", search_key(guardian.name), contact)
-    return ("name", search_key(guardian.name), f"student:{min(sis_ids) if sis_ids else guardian.id}")
+STUDENT_FIELDS = ("name", "grade", "homeroom", "active")
+GUARDIAN_FIELDS = ("name", "phone", "email", "language", "source_id")
+HOUSEHOLD_FIELDS = ("name", "phone", "email", "language", "channel")
 
 
-def _set(thing, **values):
-    """Set the values that differ; whether anything did."""
-    changed = False
-    for name, value in values.items():
-        if getattr(thing, name) != value:
-            setattr(thing, name, value)
-            changed = True
-    return changed
+def _changes(current, wanted, names):
+    """The values of `wanted` that differ from `current` (a row), by name."""
+    return {name: wanted[name] for name in names if getattr(current, name) != wanted[name]}
+
+
+def _insert_returning_ids(table, values):
+    """Insert many rows at once; their new ids, in the order of `values`."""
+    if not values:
+        return []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(db.session.execute(statement, values).scalars())
+
+
+def _update_by_id(model, values):
+    """Many rows updated by primary key in a few statements (executemany)."""
+    groups = {}
+    for item in values:
+        groups.setdefault(tuple(sorted(item)), []).append(item)
+    for group in groups.values():
+        db.session.execute(update(model), group)
 
 
 def import_roster(school, rows, now, sms_countries="", user=None, filename="", file_format="csv"):
@@ -65,95 +73,108 @@ def import_roster(school, rows, now, sms_countries="", user=None, filename="", f
     transaction: students are matched by SIS id (added, updated, or marked
     inactive when the file no longer lists them; never deleted), guardians
     by who they are, and households are formed again. Importing the same
-    rows twice changes nothing. Returns the RosterImport."""
-    plan = ImportPlan.of(rows)
-    students = {student.sis_id: student for student in db.session.execute(
-        select(Student).where(Student.school_id == school.id)).scalars()}
-    guardians_of_school = db.session.execute(
-        select(Guardian).where(Guardian.school_id == school.id)).scalars().all()
-    links = {}
-    for student_id, guardian_id in db.session.execute(
-            select(student_guardian.c.student_id, student_guardian.c.guardian_id)
-            .join(Student, Student.id == student_guardian.c.student_id)
-            .where(Student.school_id == school.id)):
-        links.setdefault(guardian_id, set()).add(student_id)
-    sis_of = {student.id: sis for sis, student in students.items()}
-    guardians = {}
-    for guardian in guardians_of_school:
-        guardians.setdefault(_key_of(guardian, [sis_of[i] for i in links.get(guardian.id, ())]), guardian)
+    rows twice changes nothing. Returns the RosterImport.
 
-    added, changed = 0, set()
-    wanted_links = {}  # student -> [guardian, ...] in the file's order
+    20,000 students are a school district: the rows are compared in Python
+    and written with a handful of many-row statements, not object by object."""
+    plan = ImportPlan.of(rows)
+    students_table, guardians_table, links_table = Student.__table__, Guardian.__table__, student_guardian
+    db.session.flush()
+    students = {row.sis_id: row for row in db.session.execute(
+        select(students_table.c.id, students_table.c.sis_id, *[students_table.c[name] for name in STUDENT_FIELDS])
+        .where(students_table.c.school_id == school.id))}
+    sis_of = {row.id: sis_id for sis_id, row in students.items()}
+    current_links = {}
+    for student_id, guardian_id in db.session.execute(
+            select(links_table.c.student_id, links_table.c.guardian_id)
+            .join(students_table, students_table.c.id == links_table.c.student_id)
+            .where(students_table.c.school_id == school.id)):
+        current_links.setdefault(student_id, set()).add(guardian_id)
+    students_of_guardian = {}
+    for student_id, guardian_ids in current_links.items():
+        for guardian_id in guardian_ids:
+            students_of_guardian.setdefault(guardian_id, []).append(sis_of[student_id])
+    guardians = {}
+    for guardian in db.session.execute(
+            select(guardians_table.c.id, *[guardians_table.c[name] for name in GUARDIAN_FIELDS])
+            .where(guardians_table.c.school_id == school.id).order_by(guardians_table.c.id)):
+        sis_ids = students_of_guardian.get(guardian.id) or [f"guardian:{guardian.id}"]
+        guardians.setdefault(_guardian_key(guardian, min(sis_ids)), guardian)
+
+    new_students, student_updates, changed = [], [], set()
+    wanted_guardians, students_of_key = {}, {}  # key -> values, merged over the rows that name the guardian
+    wanted_links = {}  # sis_id -> [guardian key, ...] in the file's order
     for row in plan.to_import:
-        student = students.get(row.sis_id)
         values = dict(name=row.name, grade=row.grade, homeroom=row.homeroom, active=True)
+        student = students.get(row.sis_id)
         if student is None:
-            student = Student(school_id=school.id, sis_id=row.sis_id, updated_at=now, **values)
-            db.session.add(student)
-            students[row.sis_id] = student
-            added += 1
-        elif _set(student, **values):
-            student.updated_at = now
-            changed.add(row.sis_id)
-        linked = wanted_links.setdefault(student, [])
+            new_students.append(dict(values, school_id=school.id, sis_id=row.sis_id, updated_at=now))
+        else:
+            difference = _changes(student, values, STUDENT_FIELDS)
+            if difference:
+                student_updates.append(dict(difference, id=student.id, updated_at=now))
+                changed.add(row.sis_id)
+        keys = wanted_links.setdefault(row.sis_id, [])
         for guardian_row in row.guardians:
             key = _guardian_key(guardian_row, row.sis_id)
-            guardian = guardians.get(key)
-            if guardian is None:
-                guardian = Guardian(school_id=school.id, name=guardian_row.name, phone=guardian_row.phone,
-                                    email=guardian_row.email, language=guardian_row.language,
-                                    source_id=guardian_row.source_id)
-                db.session.add(guardian)
-                guardians[key] = guardian
-            elif _set(guardian, name=guardian_row.name, phone=guardian_row.phone, email=guardian_row.email,
-                      language=guardian_row.language or guardian.language, source_id=guardian_row.source_id):
-                changed.add(row.sis_id)
-            if guardian not in linked:
-                linked.append(guardian)
+            wanted = dict(name=guardian_row.name, phone=guardian_row.phone, email=guardian_row.email,
+                          language=guardian_row.language, source_id=guardian_row.source_id)
+            merged = wanted_guardians.setdefault(key, wanted)
+            for name in GUARDIAN_FIELDS:
+                merged[name] = merged[name] or wanted[name]
+            students_of_key.setdefault(key, []).append(row.sis_id)
+            if key not in keys:
+                keys.append(key)
+    new_guardians, new_guardian_keys, guardian_updates = [], [], []
+    for key, wanted in wanted_guardians.items():
+        guardian = guardians.get(key)
+        if guardian is None:
+            new_guardians.append(dict(wanted, school_id=school.id))
+            new_guardian_keys.append(key)
+            continue
+        wanted["language"] = wanted["language"] or guardian.language
+        difference = _changes(guardian, wanted, GUARDIAN_FIELDS)
+        if difference:
+            guardian_updates.append(dict(difference, id=guardian.id))
+            changed.update(sis_id for sis_id in students_of_key[key] if sis_id in students)
 
     listed = {row.sis_id for row in rows if row.sis_id}  # a skipped row keeps its student as is
-    deactivated = 0
-    for sis_id, student in students.items():
-        if student.active and sis_id not in listed:
-            student.active = False
-            student.updated_at = now
-            deactivated += 1
-    db.session.flush()
+    gone = [dict(id=student.id, active=False, updated_at=now)
+            for sis_id, student in students.items() if student.active and sis_id not in listed]
+    _update_by_id(Student, student_updates + gone)
+    _update_by_id(Guardian, guardian_updates)
+    student_ids = {sis_id: student.id for sis_id, student in students.items()}
+    student_ids.update(zip((values["sis_id"] for values in new_students),
+                           _insert_returning_ids(students_table, new_students)))
+    guardian_ids = {key: guardian.id for key, guardian in guardians.items()}
+    guardian_ids.update(zip(new_guardian_keys, _insert_returning_ids(guardians_table, new_guardians)))
 
-    changed |= _link(wanted_links, links, now)
+    relinked, removals, additions = set(), [], []
+    for sis_id, keys in wanted_links.items():
+        student_id = student_ids[sis_id]
+        wanted = {guardian_ids[key] for key in keys}
+        have = current_links.get(student_id, set())
+        if wanted != have:
+            removals += [{"s": student_id, "g": guardian_id} for guardian_id in have - wanted]
+            additions += [{"student_id": student_id, "guardian_id": guardian_id} for guardian_id in wanted - have]
+            if sis_id in students:
+                relinked.add(sis_id)
+    if removals:
+        db.session.execute(links_table.delete().where(links_table.c.student_id == bindparam("s"),
+                                                      links_table.c.guardian_id == bindparam("g")), removals)
+    if additions:
+        db.session.execute(links_table.insert(), additions)
+    _update_by_id(Student, [dict(id=students[sis_id].id, updated_at=now) for sis_id in relinked - changed])
+    changed |= relinked
     _drop_orphan_guardians(school)
     form_households(school, now, sms_countries)
-    new_ids = {sis_id for sis_id, student in students.items() if student.id not in sis_of}
     record = RosterImport(school_id=school.id, created_by_id=user.id if user else None, filename=filename[:200],
-                          file_format=file_format, added=added, updated=len(changed - new_ids),
-                          deactivated=deactivated, skipped=len(plan.skipped), created_at=now)
+                          file_format=file_format, added=len(new_students), updated=len(changed),
+                          deactivated=len(gone), skipped=len(plan.skipped), created_at=now)
     db.session.add(record)
     db.session.flush()
+    db.session.expire_all()  # the rows changed under the session's objects
     return record
-
-
-def _link(wanted_links, links, now):
-    """Link each student to its guardians; the SIS ids of those whose guardians changed."""
-    current = {}
-    for guardian_id, student_ids in links.items():
-        for student_id in student_ids:
-            current.setdefault(student_id, set()).add(guardian_id)
-    table = student_guardian
-    relinked, removals, additions = set(), [], []
-    for student, guardians in wanted_links.items():
-        wanted = {guardian.id for guardian in guardians}
-        have = current.get(student.id, set())
-        if wanted == have:
-            continue
-        removals.extend((student.id, guardian_id) for guardian_id in have - wanted)
-        additions.extend({"student_id": student.id, "guardian_id": guardian_id} for guardian_id in wanted - have)
-        student.updated_at = now
-        relinked.add(student.sis_id)
-    for student_id, guardian_id in removals:
-        db.session.execute(table.delete().where(table.c.student_id == student_id, table.c.guardian_id == guardian_id))
-    if additions:
-        db.session.execute(table.insert(), additions)
-    return relinked
 
 
 def _drop_orphan_guardians(school):
@@ -165,15 +186,17 @@ def _drop_orphan_guardians(school):
 
 # ---------------------------------------------------------------- households
 
-def household_contact(guardians, school, sms_countries):
+def household_contact(guardians, school, sms_countries, textable=None):
     """The name, phone, email, language and channel a household is reached
     by, from its guardians in order: a textable phone first, else email."""
+    textable = textable if textable is not None else \
+        (lambda phone: may_text(phone, school.country, sms_countries))
     phones = [guardian.phone for guardian in guardians if guardian.phone]
     emails = [guardian.email for guardian in guardians if guardian.email]
-    textable = next((phone for phone in phones if may_text(phone, school.country, sms_countries)), None)
-    phone = textable or (phones[0] if phones else None)
+    sms_phone = next((phone for phone in phones if textable(phone)), None)
+    phone = sms_phone or (phones[0] if phones else None)
     email = emails[0] if emails else None
-    channel = Channel.SMS if textable else Channel.EMAIL if email else Channel.NONE
+    channel = Channel.SMS if sms_phone else Channel.EMAIL if email else Channel.NONE
     speaker = next((guardian for guardian in guardians if guardian.language), None)
     named = next((guardian for guardian in guardians if guardian.name), None)
     return dict(name=named.name if named else "", phone=phone, email=email, channel=channel,
@@ -184,16 +207,21 @@ def form_households(school, now, sms_countries=""):
     """Group the active students who share a guardian, or whose guardians
     share a phone or an email, into households. A household keeps its id
     (and its invitations) as long as most of its students stay together."""
+    students_table, guardians_table, households_table = Student.__table__, Guardian.__table__, Household.__table__
     students = db.session.execute(
-        select(Student).where(Student.school_id == school.id, Student.active.is_(True)).order_by(Student.id)
-    ).scalars().all()
+        select(students_table.c.id, students_table.c.household_id)
+        .where(students_table.c.school_id == school.id, students_table.c.active.is_(True))
+        .order_by(students_table.c.id)).all()
     guardians = {guardian.id: guardian for guardian in db.session.execute(
-        select(Guardian).where(Guardian.school_id == school.id).order_by(Guardian.id)).scalars()}
+        select(guardians_table.c.id, guardians_table.c.household_id,
+               *[guardians_table.c[name] for name in GUARDIAN_FIELDS])
+        .where(guardians_table.c.school_id == school.id).order_by(guardians_table.c.id))}
     guardians_of = {}
     for student_id, guardian_id in db.session.execute(
             select(student_guardian.c.student_id, student_guardian.c.guardian_id)
-            .join(Student, Student.id == student_guardian.c.student_id)
-            .where(Student.school_id == school.id).order_by(student_guardian.c.guardian_id)):
+            .join(students_table, students_table.c.id == student_guardian.c.student_id)
+            .where(students_table.c.school_id == school.id, students_table.c.active.is_(True))
+            .order_by(student_guardian.c.guardian_id)):
         guardians_of.setdefault(student_id, []).append(guardians[guardian_id])
 
     parent = {}
@@ -219,29 +247,40 @@ def form_households(school, now, sms_countries=""):
         groups.setdefault(find(("student", student.id)), []).append(student)
 
     existing = {household.id: household for household in db.session.execute(
-        select(Household).where(Household.school_id == school.id)).scalars()}
-    claimed = set()
+        select(households_table.c.id, *[households_table.c[name] for name in HOUSEHOLD_FIELDS])
+        .where(households_table.c.school_id == school.id))}
+    textable_phones = {}
+
+    def textable(phone):
+        if phone not in textable_phones:
+            textable_phones[phone] = may_text(phone, school.country, sms_countries)
+        return textable_phones[phone]
+
+    claimed, household_updates, new_households, new_members = set(), [], [], []
+    student_moves, guardian_moves = [], []
     # The largest groups choose first, so a household that splits stays with most of its children.
     for members in sorted(groups.values(), key=lambda group: (-len(group), group[0].id)):
         votes = Counter(student.household_id for student in members
                         if student.household_id is not None and student.household_id not in claimed)
-        household = existing[votes.most_common(1)[0][0]] if votes else None
         family = list(dict.fromkeys(guardian for student in members for guardian in guardians_of.get(student.id, [])))
-        contact = household_contact(family, school, sms_countries)
-        if household is None:
-            # Linked through the relationship: one flush at the end gives every new household its id.
-            household = Household(school_id=school.id, created_at=now, updated_at=now, **contact)
-            db.session.add(household)
-            for thing in (*members, *family):
-                thing.household = household
+        contact = household_contact(family, school, sms_countries, textable)
+        if not votes:
+            new_households.append(dict(contact, school_id=school.id, created_at=now, updated_at=now))
+            new_members.append((members, family))
             continue
-        if _set(household, **contact):
-            household.updated_at = now
-        claimed.add(household.id)
-        for thing in (*members, *family):
-            if thing.household_id != household.id:
-                thing.household_id = household.id
-    db.session.flush()
+        household_id = votes.most_common(1)[0][0]
+        claimed.add(household_id)
+        difference = _changes(existing[household_id], contact, HOUSEHOLD_FIELDS)
+        if difference:
+            household_updates.append(dict(difference, id=household_id, updated_at=now))
+        student_moves += [{"id": s.id, "household_id": household_id} for s in members if s.household_id != household_id]
+        guardian_moves += [{"id": g.id, "household_id": household_id} for g in family if g.household_id != household_id]
+    for household_id, (members, family) in zip(_insert_returning_ids(households_table, new_households), new_members):
+        student_moves += [{"id": student.id, "household_id": household_id} for student in members]
+        guardian_moves += [{"id": guardian.id, "household_id": household_id} for guardian in family]
+    _update_by_id(Household, household_updates)
+    _update_by_id(Student, student_moves)
+    _update_by_id(Guardian, guardian_moves)
 
 
 # ------------------------------------------------------------------ the page

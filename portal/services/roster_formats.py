@@ -6,7 +6,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -141,6 +141,7 @@ def _language_codes():
     return {code.lower() for code in Locale("en").languages} | {code.lower() for code in LANGUAGES}
 
 
+@lru_cache(maxsize=4096)
 def language_code(text):
     """'Spanish', 'Español', 'es', 'spa', 'SPA' -> 'es'; 'Haitian Creole',
     'Kreyòl ayisyen', 'hat' -> 'ht'; 'Dari' -> 'fa-AF'; 'Nepali' -> 'ne' (a
@@ -179,6 +180,7 @@ _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixt
              "noveno": 9, "decimo": 10}
 
 
+@lru_cache(maxsize=1024)
 def grade_code(text):
     """'KG', 'K', 'Kindergarten', '0' -> 'K'; 'PK', 'TK', 'Pre-K', '-1' ->
     'PK'; '01', '1st', 'Grade 3', '3rd grade', 'Grado 4' -> the number as
@@ -420,6 +422,11 @@ def rows_from_csv(records, mapping, region):
     return rows
 
 
+# A district's file repeats the same phones and emails (siblings): each is parsed once.
+_phone = lru_cache(maxsize=1 << 16)(normalize_phone)
+_email = lru_cache(maxsize=1 << 16)(normalize_email)
+
+
 def build_row(line, sis_id, name, grade_text, homeroom, guardians, region):
     """A RosterRow, its values cleaned and its problems listed. `guardians`
     holds (name, [phone texts, best first], email text, language text,
@@ -435,13 +442,13 @@ def build_row(line, sis_id, name, grade_text, homeroom, guardians, region):
     for guardian_name, phone_texts, email_text, language_text, source_id in guardians:
         guardian = GuardianRow(name=" ".join(guardian_name.split())[:200], source_id=source_id)
         for text in filter(None, phone_texts):
-            phone = normalize_phone(text, region)
+            phone = _phone(text, region)
             if phone is None:
                 row.problems.append(("phone_invalid", text))
             elif guardian.phone is None:
                 guardian.phone = phone
         if email_text:
-            guardian.email = normalize_email(email_text)
+            guardian.email = _email(email_text)
             if guardian.email is None:
                 row.problems.append(("email_invalid", email_text))
         if language_text:
