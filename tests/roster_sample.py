@@ -58,8 +58,8 @@ class Sample:
 
 
 def _phone(rng, used):
-    while True:
-        number = f"612555{rng.randrange(10000):04d}"
+    while True:  # 612-555-0000 to 612-564-9999: room for a district's families
+        number = f"612{rng.randrange(555, 565)}{rng.randrange(10000):04d}"
         if number not in used:
             used.add(number)
             return f"({number[:3]}) {number[3:6]}-{number[6:]}"
