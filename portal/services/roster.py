@@ -28,9 +28,6 @@ class ImportPlan:
                 plan.with_warnings.append(row)
         return plan
 
-    def problem_counts(self):
-        return Counter(code for row in self.rows for code, _value in row.problems)
-
 
 def _guardian_key(guardian, sis_id):
     """Who a guardian is, from one import to the next: the OneRoster id, or
