@@ -19,6 +19,7 @@ import zipfile
 
 import pytest
 from hypothesis import given, strategies as st
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db as _db
@@ -105,8 +106,8 @@ def assert_no_server_error(response, what):
 
 
 def imported_students():
-    return sorted((s.sis_id, s.name, s.grade, s.homeroom, s.active, s.household_id)
-                  for s in _db.session.scalars(Student.__table__.select()))
+    return sorted(tuple(row) for row in _db.session.execute(
+        select(Student.sis_id, Student.name, Student.grade, Student.homeroom, Student.active, Student.household_id)))
 
 
 @FUZZ
