@@ -1209,6 +1209,8 @@ FUZZED_POST_ENDPOINTS = {
     "organizer.new_message", "auth.account",
     "frontdesk.scan", "frontdesk.check_in", "frontdesk.admit", "frontdesk.undo", "frontdesk.walk_in",
     "frontdesk.no_shows",
+    # The roster import's forms, fuzzed in tests/test_fuzz_roster.py.
+    "roster.upload", "roster.columns", "roster.confirm", "roster.cancel",
 }
 
 
