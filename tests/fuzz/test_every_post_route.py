@@ -9,6 +9,9 @@ FUZZED_POST_VIEWS = [
     ("admin", "invite_user edit_user reset_password privacy_export"),  # test_staff_forms: staff accounts
     ("organizer", "new_event edit_event change_status duplicate_event add_registration edit_registration "
                   "cancel_registration promote_registration restore_registration cancel_burst new_message"),
+    ("public", "invitation invitation_decline"),  # test_family_forms: a household's personal link
+    ("organizer", "invite invitation_follow_up"),  # test_staff_forms: inviting families
+    ("roster", "upload columns confirm cancel"),  # test_roster_forms
     ("frontdesk", "scan check_in admit undo walk_in no_shows"),  # test_door_forms (no_shows: test_staff_forms)
 ]
 
