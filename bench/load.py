@@ -371,7 +371,7 @@ def district_paths(url, marker, rng, tokens=1000, searches=300):
         "dashboard": [f"/staff/events/{marker['dashboard_event_id']}"],
         "dashboard_big": [f"/staff/events/{front}"],
         "reports": [f"/staff/reports?start={date.today() - timedelta(days=365)}&end={date.today()}"],
-        "search": [f"/staff/checkin/events/{front}/search.json?q={urllib.parse.quote(query)}" for query in queries],
+        "search": [f"/staff/frontdesk/events/{front}/search.json?q={urllib.parse.quote(query)}" for query in queries],
         "upcoming_count": len(upcoming),
         "sizes": sizes,
         "totals": totals,

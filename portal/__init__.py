@@ -40,7 +40,7 @@ def create_app(config_object=Config, **overrides):
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .error_pages import install_error_pages
-    from .frontdesk import bp as frontdesk_bp
+    from .frontdesk import bp as frontdesk_bp, old_address as frontdesk_old_address
     from .organizer import bp as organizer_bp
     from .public import bp as public_bp
     from .roster import bp as roster_bp
@@ -52,6 +52,7 @@ def create_app(config_object=Config, **overrides):
     app.register_blueprint(admin_bp)
     app.register_blueprint(organizer_bp)
     app.register_blueprint(frontdesk_bp)
+    app.register_blueprint(frontdesk_old_address)
     app.register_blueprint(roster_bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
@@ -97,7 +98,6 @@ def _install_page_helpers(app):
         language_name,
         text_direction,
     )
-    from .messages import door_message, error_message
     from .models import GRADES
     from .need_words import need_detail, need_heading, need_sentences
     from .presenters import fallback_sentence
@@ -113,6 +113,7 @@ def _install_page_helpers(app):
         RegistrationStatus,
         Role,
     )
+    from .wording import error_message, frontdesk_message
 
     @app.context_processor
     def page_context():
@@ -144,7 +145,7 @@ def _install_page_helpers(app):
     app.add_template_global(need_sentences)
     app.add_template_global(fallback_sentence)
     app.add_template_global(error_message)
-    app.add_template_global(door_message)
+    app.add_template_global(frontdesk_message)
     app.add_template_global(need_heading)
     app.add_template_global(need_detail)
     app.add_template_filter(display_phone, "phone")

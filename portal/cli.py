@@ -58,7 +58,7 @@ def register_cli(app):
     @click.option("--interval", default=10, show_default=True)
     def send_due_command(loop, interval):
         """Deliver due messages to families (and write due reminders first)."""
-        from .notifications.worker import run
+        from .notifications.delivery import run
 
         _show_deliveries_on_console()
         run(loop=loop, interval=interval, report=click.echo)

@@ -11,9 +11,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, TimeInput
 
-from .messages import error_message
 from .services.contact import may_text, normalize_email, normalize_phone, sms_countries
 from .text import has_line_break
+from .wording import error_message
 
 
 def choices(pairs):

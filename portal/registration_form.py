@@ -23,11 +23,11 @@ from .forms import (
     choices,
 )
 from .i18n import language_name
-from .messages import error_message
 from .models import GRADES
 from .services import registration as registration_service
 from .services.registration import MAX_ADULTS, MAX_CHILD_AGE, MAX_CHILDREN, FamilyDetails
 from .vocabulary import GRADE_NAMES, Channel, NeedKind
+from .wording import error_message
 
 AGE_SEPARATORS = re.compile(r"[\s,،、，;/]+")
 

@@ -5,9 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .extensions import db
-from .messages import error_message
 from .models import Event
 from .services.errors import DomainError
+from .wording import error_message
 
 
 def coded_message(error):

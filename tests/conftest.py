@@ -204,7 +204,7 @@ STAFF_PASSWORD = "correct horse battery"
 # scrypt takes ~0.1 s a hash: the accounts made for a test get a cheap hash
 # of the same password (check_password_hash reads the method from the hash).
 QUICK_HASH = generate_password_hash(STAFF_PASSWORD, method="pbkdf2:sha256:1")
-STAFF_HOMES = {"admin": "/staff/events", "organizer": "/staff/events", "frontdesk": "/staff/checkin/"}
+STAFF_HOMES = {"admin": "/staff/events", "organizer": "/staff/events", "frontdesk": "/staff/frontdesk/"}
 STAFF_OF_EACH_ROLE = {"admin": ("admin@lincoln.example", "Alma Admin"),
                       "organizer": ("olivia@lincoln.example", "Olivia Organizer"),
                       "frontdesk": ("desk@lincoln.example", "Ana Desk")}

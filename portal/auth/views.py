@@ -13,7 +13,7 @@ from ..models import STAFF_SESSION_KEY, Role, utcnow
 from ..services import users as user_service
 from ..views import service_call, status_for
 from . import bp
-from .access import DOOR_STAFF, forgetting_browser_storage, staff_required
+from .access import FRONTDESK_STAFF, forgetting_browser_storage, staff_required
 from .forms import LoginForm, SetPasswordForm, StaffSettingsForm
 
 PASSWORD_LINK_KEY = "password_link"
@@ -86,13 +86,13 @@ def logout():
 
 
 @bp.get("/")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def home():
     return redirect(home_for(current_user))
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def account():
     """The signed-in staff member's own settings: the language of the staff pages."""
     form = StaffSettingsForm(shipped_languages(), data={"language": current_user.language or ""})

@@ -8,7 +8,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
-from ..auth.access import DOOR_STAFF, staff_required
+from ..auth.access import FRONTDESK_STAFF, staff_required
 from ..error_pages import error_page
 from ..models import utcnow
 from ..services import checkin as service
@@ -18,7 +18,7 @@ from ..services.windows import door_open
 from ..views import service_call
 from . import bp
 from .forms import WalkInForm, json_body
-from .lookups import desk_staff, door_event_or_404, entries, refusal_text, staff_name, walk_in_details
+from .lookups import desk_staff, entries, frontdesk_event_or_404, refusal_text, staff_name, walk_in_details
 from .presenters import counts_dict, outcome_text, over_capacity_text, script_entry
 
 
@@ -33,25 +33,25 @@ def csrf_failed(_error):
 # -- reading -----------------------------------------------------------------------------
 
 @bp.get("/events/<int:event_id>/search.json")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def search_json(event_id):
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     return search_answer(event, (request.args.get("q") or "").strip())
 
 
 @bp.get("/events/<int:event_id>/counts.json")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def counts_json(event_id):
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     return jsonify(counts=counts_dict(seats(event)), stamp=service.changes_stamp(event.id))
 
 
 @bp.get("/events/<int:event_id>/roster.json")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def roster_json(event_id):
     """The whole list, for the page to keep (search and check-in offline);
     with ?since=<time>, only the families changed since then."""
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     now = utcnow()
     since = _parse_since(request.args.get("since"))
     stamp = service.changes_stamp(event.id)
@@ -99,7 +99,7 @@ def scan(event):
     return result_answer(result, event)
 
 
-def door_action(event, registration_id, action, form_class):
+def frontdesk_action(event, registration_id, action, form_class):
     """Check in, admit or undo."""
     form = form_class(formdata=json_body(), meta={"csrf": False})
     if not form.validate():

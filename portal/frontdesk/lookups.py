@@ -7,20 +7,20 @@ from sqlalchemy import select
 
 from ..auth.access import FRONT_DESK
 from ..extensions import db
-from ..messages import door_message
 from ..models import Event, EventStatus, Registration, utcnow
 from ..services import checkin as service
 from ..views import event_of_my_school_or_404
+from ..wording import frontdesk_message
 from .presenters import family_entry, other_event_text
 
 
-def door_event_or_404(event_id):
+def frontdesk_event_or_404(event_id):
     """An event of the user's school, not a draft; for the front desk, only
     the door's events (today's and tomorrow's): no other list of families."""
     event = event_of_my_school_or_404(event_id)
     if event.status == EventStatus.DRAFT:
         abort(404)
-    if current_user.role == FRONT_DESK and not service.is_door_event(event, utcnow()):
+    if current_user.role == FRONT_DESK and not service.is_frontdesk_event(event, utcnow()):
         abort(404)
     return event
 
@@ -48,7 +48,7 @@ def refusal_text(error):
         other = db.session.get(Event, error.params["other_event_id"])
         if other is not None and other.status != EventStatus.DRAFT:
             return other_event_text(other)
-    return door_message(error.code, **error.params)
+    return frontdesk_message(error.code, **error.params)
 
 
 def walk_in_details(form, event):

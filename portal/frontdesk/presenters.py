@@ -11,11 +11,11 @@ from flask_babel import gettext as _, ngettext
 
 from ..clock import to_local
 from ..i18n import babel_locale, current_language, format_day, format_time_range, in_native_digits
-from ..messages import door_message
 from ..need_words import accessibility_line, childcare_line, interpreter_line, need_instruction
 from ..services.contact import search_marks_class
 from ..services.registration import MAX_ADULTS, MAX_CHILDREN
 from ..vocabulary import Attendance, NeedKind, RegistrationStatus, Source
+from ..wording import frontdesk_message
 
 # The offline banner is drawn by the script, which cannot pick plural forms
 # itself: it gets the sentence for each count up to this one.
@@ -59,7 +59,7 @@ class DoorEvent:
     event: object
 
 
-def door_event(event, counts, door_open):
+def frontdesk_event(event, counts, door_open):
     language = current_language()
     title, title_language = event_title(event, language)
     tz = event.school.tz
@@ -222,9 +222,9 @@ def script_strings(event):
         at_the_door=_("Registered at the door"),
         yes=_("Yes"),
         asked=_("What they asked for"),
-        not_open=door_message("checkin_not_open"),
+        not_open=frontdesk_message("checkin_not_open"),
         back=_("Back to the list"),
-        nobody=door_message("nobody_arrived"),
+        nobody=frontdesk_message("nobody_arrived"),
         no_families=_("No families have registered yet."),
         admit=_("Admit and check in"),
         admit_name=_("Admit %(name)s"),
@@ -241,7 +241,7 @@ def script_strings(event):
         admitted=_("%(name)s is admitted from the waitlist and checked in."),
         walked_in=_("%(name)s is registered as a walk-in and checked in."),
         waitlisted_scan=_("%(name)s is on the waitlist. Admit them to check them in."),
-        cancelled=door_message("registration_cancelled"),
+        cancelled=frontdesk_message("registration_cancelled"),
         no_show=_("Marked as no-show"),
         waitlisted=str(RegistrationStatus.WAITLISTED.label),
         results_for=_("Families matching “%(query)s”"),
@@ -267,7 +267,7 @@ def script_strings(event):
         not_sent=_("Not sent: %(name)s. %(reason)s"),
         error=_("Something went wrong. Please try again."),
         name_missing=_("Please enter the family's name."),
-        number_invalid=door_message("number_invalid"),
+        number_invalid=frontdesk_message("number_invalid"),
         childcare_too_many=_("Childcare can be for at most the number of children who came."),
         adults=[ngettext("%(num)d adult", "%(num)d adults", n) for n in range(0, MAX_ADULTS + 1)],
         children=[ngettext("%(num)d child", "%(num)d children", n) for n in range(0, MAX_CHILDREN + 1)],

@@ -8,7 +8,7 @@ offline, and replays what it queued with its client_key."""
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import ngettext
 
-from ..auth.access import DOOR_STAFF, staff_required
+from ..auth.access import FRONTDESK_STAFF, staff_required
 from ..models import Attendance, RegistrationStatus, utcnow
 from ..services import checkin as service
 from ..services.search import search
@@ -19,14 +19,14 @@ from . import api, bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm
 from .lookups import (
     desk_staff,
-    door_event_or_404,
     entries,
+    frontdesk_event_or_404,
     refusal_text,
     registration_or_404,
     staff_name,
     walk_in_details,
 )
-from .presenters import door_event, family_entry, outcome_text, over_capacity_text, script_strings
+from .presenters import family_entry, frontdesk_event, outcome_text, over_capacity_text, script_strings
 
 PER_PAGE = 100
 
@@ -61,7 +61,7 @@ def _screen(event, now):
     the search box, and what the page's script needs."""
     counts = seats(event)
     return dict(
-        event=door_event(event, counts, door_open(event, now)),
+        event=frontdesk_event(event, counts, door_open(event, now)),
         strings=script_strings(event),
         walk_in_form=WalkInForm(event, meta={"csrf": False}, formdata=None),
     )
@@ -70,20 +70,20 @@ def _screen(event, now):
 # -- pages ------------------------------------------------------------------------------
 
 @bp.get("/")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def today():
     now = utcnow()
-    events = service.door_events(g.school, now)
+    events = service.frontdesk_events(g.school, now)
     counts = seats_for(events)
     return render_template("frontdesk/today.html", events=[
-        door_event(event, counts[event.id], door_open(event, now)) for event in events
+        frontdesk_event(event, counts[event.id], door_open(event, now)) for event in events
     ])
 
 
 @bp.get("/events/<int:event_id>")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def event(event_id):
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     query = (request.args.get("q") or "").strip()
     page = page_number()
     if query:
@@ -98,9 +98,9 @@ def event(event_id):
 
 
 @bp.get("/events/<int:event_id>/registrations/<int:registration_id>")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def family(event_id, registration_id):
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     registration = registration_or_404(event, registration_id)
     return _family_page(event, registration, ArrivedForm(meta={"csrf": False}, formdata=None))
 
@@ -117,12 +117,12 @@ def _family_page(event, registration, form, status=200):
 # -- changes ---------------------------------------------------------------------------
 
 @bp.post("/events/<int:event_id>/scan")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def scan(event_id):
     """Enter in the search box: a check-in code of this event checks the
     family in at once (a scanner types the code and Enter); anything else
     is a search."""
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     if request.is_json:
         return api.scan(event)
     text = (request.form.get("q") or "").strip()
@@ -136,11 +136,11 @@ def scan(event_id):
     return redirect(_family_url(event, result.registration))
 
 
-def _door_action(event, registration_id, action, form_class=ArrivedForm):
+def _frontdesk_action(event, registration_id, action, form_class=ArrivedForm):
     """Check in, admit or undo. A refusal about a number typed shows on the
     family's page, next to that number; any other is flashed."""
     if request.is_json:
-        return api.door_action(event, registration_id, action, form_class)
+        return api.frontdesk_action(event, registration_id, action, form_class)
     form = form_class(meta={"csrf": False})
     if not form.validate():
         return _family_page(event, registration_or_404(event, registration_id), form, status=422)
@@ -157,28 +157,28 @@ def _door_action(event, registration_id, action, form_class=ArrivedForm):
 
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/checkin")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def check_in(event_id, registration_id):
-    return _door_action(door_event_or_404(event_id), registration_id, service.check_in)
+    return _frontdesk_action(frontdesk_event_or_404(event_id), registration_id, service.check_in)
 
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/admit")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def admit(event_id, registration_id):
-    return _door_action(door_event_or_404(event_id), registration_id, service.admit)
+    return _frontdesk_action(frontdesk_event_or_404(event_id), registration_id, service.admit)
 
 
 @bp.post("/events/<int:event_id>/registrations/<int:registration_id>/undo")
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def undo(event_id, registration_id):
-    return _door_action(door_event_or_404(event_id), registration_id, service.undo_check_in,
+    return _frontdesk_action(frontdesk_event_or_404(event_id), registration_id, service.undo_check_in,
                         form_class=ClientKeyForm)
 
 
 @bp.route("/events/<int:event_id>/walk-in", methods=["GET", "POST"])
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def walk_in(event_id):
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     if request.method == "POST" and request.is_json:
         return api.walk_in(event)
     form = WalkInForm(event, meta={"csrf": False}, formdata=posted_form())
@@ -195,10 +195,10 @@ def walk_in(event_id):
 
 
 @bp.route("/events/<int:event_id>/no-shows", methods=["GET", "POST"])
-@staff_required(*DOOR_STAFF)
+@staff_required(*FRONTDESK_STAFF)
 def no_shows(event_id):
     """After the event: everyone confirmed and not checked in is a no-show."""
-    event = door_event_or_404(event_id)
+    event = frontdesk_event_or_404(event_id)
     now = utcnow()
     if request.method == "POST":
         with service_call(say=refusal_text, flash_category="error") as call:
@@ -208,5 +208,5 @@ def no_shows(event_id):
                            marked), "success")
             return redirect(url_for(".event", event_id=event.id))
     counts = seats(event)
-    return render_template("frontdesk/no_shows.html", event=door_event(event, counts, door_open(event, now)),
+    return render_template("frontdesk/no_shows.html", event=frontdesk_event(event, counts, door_open(event, now)),
                            started=now >= event.starts_at), status_for()

@@ -6,9 +6,9 @@ from flask_babel import force_locale, gettext as _, lazy_gettext as _l
 
 from ..extensions import db
 from ..i18n import babel_code, format_day, format_moment, format_time_range, lang_attributes, text_direction
-from ..messages import error_message
 from ..models import MessageKind, School
 from ..services.invitations import invitation_token
+from ..wording import error_message
 from .render import (
     RIGHT_TO_LEFT_MARK,
     SMS_TITLE_LENGTH,

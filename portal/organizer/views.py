@@ -27,7 +27,7 @@ from ..notifications.render import render
 from ..notifications.sms import segments
 from ..presenters import event_view
 from ..registration_form import registration_form
-from ..services import campaigns, dashboard as planning, event_admin, registration as registration_service, seats
+from ..services import campaigns, event_admin, planning, registration as registration_service, seats
 from ..services.reports import school_report
 from ..views import event_of_my_school_or_404, page_number, posted_form, service_call, status_for
 from . import bp

@@ -5,9 +5,9 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired, ValidationError
 
 from ..forms import LongTextField, PortalForm, TextField, choices
-from ..messages import error_message
 from ..services.contact import normalize_email, normalize_phone
 from ..vocabulary import DeclineReason
+from ..wording import error_message
 
 
 class DeclineForm(PortalForm):

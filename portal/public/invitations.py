@@ -5,13 +5,13 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import current_language
-from ..messages import error_message
 from ..models import utcnow
 from ..presenters import event_view
 from ..registration_form import registration_form
 from ..services import invitations, links, seats
 from ..services.errors import DomainError, RegistrationError
 from ..views import coded_message
+from ..wording import error_message
 from . import bp
 from .abuse import requester_hash
 from .forms import DeclineForm, LinkAgainForm

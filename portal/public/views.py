@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from ..calendar import registration_calendar
 from ..extensions import db, limiter
 from ..i18n import current_language, requested_language
-from ..messages import error_message
 from ..models import GRADES, RegistrationStatus, utcnow
 from ..notifications.inbound import valid_provider_signature
 from ..notifications.render import read_unsubscribe_token
@@ -28,7 +27,7 @@ from ..services import (
     declines,
     events as event_service,
     links,
-    notify,
+    outbox,
     privacy,
     registration as registration_service,
     seats,
@@ -38,6 +37,7 @@ from ..services import (
 from ..services.contact import normalize_phone
 from ..services.schools import all_schools, school_by_slug
 from ..views import posted_form, service_call, status_for
+from ..wording import error_message
 from . import bp
 from .abuse import requester_hash, take_registration_allowance
 from .forms import ConfirmForm, DeclineForm, LinkAgainForm
@@ -249,7 +249,7 @@ def manage(token):
     event = registration.event
     return render_template(
         "public/manage.html",
-        link_sent_to=contact_in_words(notify.channel_for(registration)) if just_registered else None,
+        link_sent_to=contact_in_words(outbox.channel_for(registration)) if just_registered else None,
         registration=registration,
         event=_event_view(event, now),
         position=seats.waitlist_position(registration),
@@ -336,7 +336,7 @@ def unsubscribe(token):
     if target is None:
         abort(404)
     if request.method == "POST":
-        notify.suppress(*target, utcnow())
+        outbox.suppress(*target, utcnow())
         db.session.commit()
         return render_template("public/unsubscribed.html")
     return render_template("public/unsubscribe.html", token=token)

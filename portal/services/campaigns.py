@@ -13,7 +13,7 @@ from ..models import (
     Registration,
     RegistrationStatus,
 )
-from . import notify
+from . import outbox
 from .errors import DomainError
 
 AUDIENCE_STATUSES = {
@@ -73,7 +73,7 @@ def send_campaign(event, user, texts, audience_filter, now):
                         created_at=now)
     db.session.add(campaign)
     db.session.flush()
-    queued = [notify.queue(registration, MessageKind.ORGANIZER, now, campaign_id=campaign.id)
+    queued = [outbox.queue(registration, MessageKind.ORGANIZER, now, campaign_id=campaign.id)
               for registration in recipients]
     campaign.recipients = sum(1 for message in queued if message is not None)
     db.session.flush()

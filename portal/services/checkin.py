@@ -60,13 +60,13 @@ def _at_the_door(school, now):
             Event.starts_at < end, Event.ends_at > start)
 
 
-def door_events(school, now):
+def frontdesk_events(school, now):
     return db.session.execute(
         select(Event).where(*_at_the_door(school, now)).order_by(Event.starts_at, Event.id)
     ).scalars().all()
 
 
-def is_door_event(event, now):
+def is_frontdesk_event(event, now):
     """Whether the front desk may open this event's list of families."""
     return db.session.execute(
         select(Event.id).where(Event.id == event.id, *_at_the_door(event.school, now))

@@ -7,7 +7,7 @@ from ..config import INTERPRETER_LANGUAGES, LANGUAGES
 from ..database import lock_row
 from ..extensions import db
 from ..models import GRADES, MAX_CAPACITY, Event, EventStatus, MessageKind
-from . import notify
+from . import outbox
 from .errors import DomainError
 from .registration import MAX_PARTY_LIMIT, promote_waitlisted
 from .seats import confirmed_people
@@ -126,7 +126,7 @@ def update_event(event_id, details, now):
     _apply(event, details, starts_at, ends_at, deadline)
     db.session.flush()
     if moved and event.status == EventStatus.PUBLISHED and event.ends_at > now:
-        notify.queue_event_notice(event, MessageKind.CHANGED, now)
+        outbox.queue_event_notice(event, MessageKind.CHANGED, now)
     promoted = promote_waitlisted(event, now) if event.status == EventStatus.PUBLISHED else []
     return EventChange(moved=moved, promoted=promoted)
 
@@ -160,7 +160,7 @@ def cancel(event, now):
     event.move_to(EventStatus.CANCELLED, now)
     db.session.flush()
     if was_public and event.ends_at > now:
-        notify.queue_event_notice(event, MessageKind.CANCELLED, now)
+        outbox.queue_event_notice(event, MessageKind.CANCELLED, now)
 
 
 def duplicate(event, user, days_later=7):

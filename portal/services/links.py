@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Event, ManageToken, MessageKind, OutboxMessage, Registration, RegistrationStatus
-from . import notify
+from . import outbox
 from .contact import normalize_email, normalize_phone
 from .tokens import hash_token, new_manage_token
 
@@ -38,18 +38,18 @@ def _send(registration, now):
     queued to the contact on file."""
     token = new_manage_token()
     db.session.add(ManageToken(registration_id=registration.id, token_hash=hash_token(token), created_at=now))
-    return notify.queue(registration, MessageKind.LINK, now, payload={"token": token})
+    return outbox.queue(registration, MessageKind.LINK, now, payload={"token": token})
 
 
 def _may_have_link(registration):
-    return registration.status != RegistrationStatus.CANCELLED and notify.channel_for(registration) is not None
+    return registration.status != RegistrationStatus.CANCELLED and outbox.channel_for(registration) is not None
 
 
 def _send_within_limits(registrations, now):
     """One request: each registration's link again, unless its contact or
     itself had one too recently. Returns the queued messages."""
     registrations = [registration for registration in registrations if _may_have_link(registration)]
-    recipients = {notify.channel_for(registration)[1] for registration in registrations}
+    recipients = {outbox.channel_for(registration)[1] for registration in registrations}
     if not registrations or _too_soon(_links_sent_within_a_day(OutboxMessage.recipient.in_(recipients), now), now):
         return []
     queued = [

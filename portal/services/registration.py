@@ -21,7 +21,7 @@ from ..models import (
     RegistrationStatus,
     Source,
 )
-from . import notify, windows
+from . import outbox, windows
 from .contact import phone_last_digits, search_key
 from .errors import RegistrationError
 from .seats import end_of_line, free_places, waitlist
@@ -268,7 +268,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         registration.move_to(RegistrationStatus.WAITLISTED, end_of_line(event.id, now))
     db.session.add(registration)
     db.session.flush()
-    notify.queue_registered(registration, token, now)
+    outbox.queue_registered(registration, token, now)
     return Registered(registration, token)
 
 
@@ -289,7 +289,7 @@ def promote_waitlisted(event, now):
             free -= registration.party_size
             promoted.append(registration)
     db.session.flush()
-    notify.queue_promoted(promoted, now)
+    outbox.queue_promoted(promoted, now)
     return promoted
 
 
@@ -351,7 +351,7 @@ def cancel_burst(event_id, registration_ids, now):
     ).scalars().all()
     for registration in registrations:
         registration.move_to(RegistrationStatus.CANCELLED, now)
-    notify.withhold_pending([registration.id for registration in registrations])
+    outbox.withhold_pending([registration.id for registration in registrations])
     db.session.flush()
     return registrations, promote_waitlisted(event, now)
 

@@ -24,7 +24,7 @@ from ..models import (
     RegistrationStatus,
 )
 from ..notifications.inbound import START_WORDS, STOP_WORDS
-from . import invitations, links, notify, seats
+from . import invitations, links, outbox, seats
 from .errors import DomainError, RegistrationError
 from .schools import all_schools
 
@@ -150,10 +150,10 @@ def receive(provider_id, phone, body, now):
     an invitation."""
     word = (body or "").strip().upper()
     if word in STOP_WORDS:
-        notify.suppress(Channel.SMS, phone, now)
+        outbox.suppress(Channel.SMS, phone, now)
         return Answered("stop")
-    if word in START_WORDS and (parse_reply(word) is None or notify.is_suppressed(Channel.SMS, phone)):
-        notify.unsuppress(Channel.SMS, phone)
+    if word in START_WORDS and (parse_reply(word) is None or outbox.is_suppressed(Channel.SMS, phone)):
+        outbox.unsuppress(Channel.SMS, phone)
         return Answered("start")
     begin_write()
     return answer(provider_id, phone, body, now)

@@ -10,7 +10,7 @@
 (function () {
   "use strict";
   var root = document.getElementById("frontdesk");
-  var stringsNode = document.getElementById("fd-strings");
+  var stringsNode = document.getElementById("frontdesk-strings");
   if (!root || !stringsNode || !window.fetch || !window.JSON) return;
 
   var S = JSON.parse(stringsNode.textContent);
@@ -24,17 +24,17 @@
   var POLL_MS = 5000, IDLE_MS = 60 * 60 * 1000, LIST_MAX = 200, ALPHABET = /^[ACDEFGHJKMNPQRTUVWXY34679]{6}$/;
 
   var $ = function (id) { return document.getElementById(id); };
-  var input = $("fd-q"), form = $("fd-search"), panelSlot = $("fd-panel"), message = $("fd-message");
-  var banner = $("fd-banner"), alertNode = $("fd-alert");
-  if (!$("fd-list")) {
+  var input = $("frontdesk-q"), form = $("frontdesk-search"), panelSlot = $("frontdesk-panel"), message = $("frontdesk-message");
+  var banner = $("frontdesk-banner"), alertNode = $("frontdesk-alert");
+  if (!$("frontdesk-list")) {
     // A family's own page and the walk-in page have no list: the script adds
     // one at the end, under what the page is for.
-    root.appendChild(el("section", { "class": "fd-families", "aria-labelledby": "fd-list-title" }, [
-      el("h2", { id: "fd-list-title" }), el("p", { id: "fd-list-note", "class": "hint", hidden: true }),
-      el("ul", { id: "fd-list", "class": "fd-list" }),
+    root.appendChild(el("section", { "class": "frontdesk-families", "aria-labelledby": "frontdesk-list-title" }, [
+      el("h2", { id: "frontdesk-list-title" }), el("p", { id: "frontdesk-list-note", "class": "hint", hidden: true }),
+      el("ul", { id: "frontdesk-list", "class": "frontdesk-list" }),
     ]));
   }
-  var list = $("fd-list"), listTitle = $("fd-list-title"), listNote = $("fd-list-note");
+  var list = $("frontdesk-list"), listTitle = $("frontdesk-list-title"), listNote = $("frontdesk-list-note");
 
   var families = {};          // id -> entry, as the server describes it (plus what is queued)
   var serverCopy = {};        // id -> the server's last word, without what is queued
@@ -220,10 +220,10 @@
     var c = counts();
     ["expected_families", "expected_people", "arrived_families", "arrived_people", "waitlisted_families",
       "walk_in_families", "no_show_families"].forEach(function (name) {
-      var cell = $("fd-" + name.replace(/_/g, "-"));
+      var cell = $("frontdesk-" + name.replace(/_/g, "-"));
       if (cell && String(c[name]) !== cell.textContent) cell.textContent = c[name];
     });
-    var over = $("fd-over");
+    var over = $("frontdesk-over");
     if (over && capacity !== null) {
       over.hidden = c.expected_people <= capacity;
       over.textContent = fmt(S.over_capacity, { people: c.expected_people, capacity: capacity });
@@ -282,7 +282,7 @@
     });
     var note = !entries.length ? (text ? S.no_match : S.no_families) : more ? S.partial_list : "";
     if (listNote) { listNote.textContent = note; listNote.hidden = !note; }
-    var pages = root.querySelector(".fd-pages");
+    var pages = root.querySelector(".frontdesk-pages");
     if (pages) pages.hidden = true;
   }
 
@@ -347,13 +347,13 @@
   }
 
   function row(e) {
-    var info = el("div", { "class": "fd-info" }, [
-      isTemporary(e.id) ? el("span", { "class": "fd-name", text: e.name })
-        : el("a", { "class": "fd-name", href: e.url, "data-action": "open", "data-id": e.id, text: e.name }),
-      e.code ? el("span", { "class": "fd-code", dir: "ltr", text: e.code }) : null,
-      el("span", { "class": "fd-party", text: e.party }),
-      e.state ? el("span", { "class": "fd-state", text: e.state }) : null,
-      e.needs && e.needs.length ? el("ul", { "class": "fd-needs" }, e.needs.map(function (line) {
+    var info = el("div", { "class": "frontdesk-info" }, [
+      isTemporary(e.id) ? el("span", { "class": "frontdesk-name", text: e.name })
+        : el("a", { "class": "frontdesk-name", href: e.url, "data-action": "open", "data-id": e.id, text: e.name }),
+      e.code ? el("span", { "class": "frontdesk-code", dir: "ltr", text: e.code }) : null,
+      el("span", { "class": "frontdesk-party", text: e.party }),
+      e.state ? el("span", { "class": "frontdesk-state", text: e.state }) : null,
+      e.needs && e.needs.length ? el("ul", { "class": "frontdesk-needs" }, e.needs.map(function (line) {
         return el("li", { text: line });
       })) : null,
     ]);
@@ -366,14 +366,14 @@
       action = el("a", { "class": "button secondary", href: e.url, "data-action": "open", "data-id": e.id,
         "aria-label": fmt(S.admit_name, { name: e.name }), text: S.admit_short });
     }
-    return el("li", { "class": "fd-row fd-" + e.status + " fd-" + e.attendance + (e.pending ? " fd-pending" : ""),
-      "data-id": e.id }, [info, el("div", { "class": "fd-actions" }, [action])]);
+    return el("li", { "class": "frontdesk-row frontdesk-" + e.status + " frontdesk-" + e.attendance + (e.pending ? " frontdesk-pending" : ""),
+      "data-id": e.id }, [info, el("div", { "class": "frontdesk-actions" }, [action])]);
   }
 
   function numberField(id, label, value) {
-    return el("div", { "class": "field fd-number" }, [
+    return el("div", { "class": "field frontdesk-number" }, [
       el("label", { "for": id, text: label }),
-      el("input", { type: "text", inputmode: "numeric", id: id, name: id.replace("fd-", ""), value: value,
+      el("input", { type: "text", inputmode: "numeric", id: id, name: id.replace("frontdesk-", ""), value: value,
         "class": "count", autocomplete: "off" }),
     ]);
   }
@@ -385,16 +385,16 @@
   function showPanel(e, focus) {
     if (!e) { panelSlot.textContent = ""; return; }
     var parts = [
-      el("h2", { id: "fd-family-name", text: e.name }),
-      e.state ? el("p", { "class": "fd-state", text: e.state }) : null,
-      el("dl", { "class": "fd-facts" }, [
+      el("h2", { id: "frontdesk-family-name", text: e.name }),
+      e.state ? el("p", { "class": "frontdesk-state", text: e.state }) : null,
+      el("dl", { "class": "frontdesk-facts" }, [
         fact(S.code_label, e.code, true), fact(S.registered, e.party), fact(S.came, e.arrived),
         fact(S.phone_ends, e.last4, true), fact(S.email, e.email, true),
         e.source === "walk_in" ? fact(S.at_the_door, S.yes) : null, fact(S.note_label, e.note),
       ]),
     ];
     var lines = function (items) {
-      return el("ul", { "class": "fd-todo" }, items.map(function (line) { return el("li", { text: line }); }));
+      return el("ul", { "class": "frontdesk-todo" }, items.map(function (line) { return el("li", { text: line }); }));
     };
     if (e.attendance === "attended") {
       parts.push(el("h3", { text: S.todo }));
@@ -412,31 +412,31 @@
           parts.push(el("p", { "class": "notice notice-warning",
             text: fmt(S.admit_over, { people: c.expected_people + e.adults + e.children, capacity: capacity }) }));
         }
-        parts.push(el("form", { method: "post", "class": "fd-arrived-form", novalidate: true,
+        parts.push(el("form", { method: "post", "class": "frontdesk-arrived-form", novalidate: true,
           action: actionUrl(e.id, admitting ? "admit" : "checkin"), "data-action": admitting ? "admit" : "check_in",
           "data-id": e.id, "data-numbers": "true" }, [
           csrfInput(),
-          el("div", { "class": "fd-pair" }, [
-            numberField("fd-adults", S.arrived_adults, e.adults), numberField("fd-children", S.arrived_children, e.children),
+          el("div", { "class": "frontdesk-pair" }, [
+            numberField("frontdesk-adults", S.arrived_adults, e.adults), numberField("frontdesk-children", S.arrived_children, e.children),
           ]),
-          el("button", { type: "submit", "class": "fd-big", text: admitting ? S.admit : S.check_in }),
+          el("button", { type: "submit", "class": "frontdesk-big", text: admitting ? S.admit : S.check_in }),
         ]));
       }
     }
     parts.push(el("p", {}, [el("button", { type: "button", "class": "link-button", "data-action": "close", text: S.back })]));
     panelSlot.textContent = "";
-    panelSlot.appendChild(el("section", { "class": "fd-panel fd-" + e.status + " fd-" + e.attendance,
-      "aria-labelledby": "fd-family-name", "data-id": e.id }, parts));
+    panelSlot.appendChild(el("section", { "class": "frontdesk-panel frontdesk-" + e.status + " frontdesk-" + e.attendance,
+      "aria-labelledby": "frontdesk-family-name", "data-id": e.id }, parts));
     if (focus) {
       panelSlot.scrollIntoView({ block: "start" });
-      var button = panelSlot.querySelector(".fd-arrived-form button");
+      var button = panelSlot.querySelector(".frontdesk-arrived-form button");
       (button || panelSlot).focus();
     }
   }
 
   function say(text, kind) {
     message.textContent = text || "";
-    message.className = "fd-message" + (kind ? " fd-message-" + kind : "");
+    message.className = "frontdesk-message" + (kind ? " frontdesk-message-" + kind : "");
     if (alertNode) alertNode.textContent = kind === "error" ? text : "";
   }
 
@@ -549,7 +549,7 @@
     if (current || data.outcome === "already_checked_in") {
       say(data.message, data.outcome === "already_checked_in" ? "warning" : "ok");
       if (data.warning) say(data.message + " " + data.warning, "warning");
-      var shown = panelSlot.querySelector(".fd-panel");
+      var shown = panelSlot.querySelector(".frontdesk-panel");
       if (current || (shown && shown.getAttribute("data-id") === String(data.registration.id))) {
         showPanel(families[data.registration.id]);
       }
@@ -702,7 +702,7 @@
       arrived_children: children, checked_in_time: localTime(), checked_in_by: staffName, needs: needs });
     entry.pending = true;
     formNode.reset();
-    var details = $("fd-walkin");
+    var details = $("frontdesk-walkin");
     if (details) details.open = false;
     enqueue({ type: "walk_in", id: id, key: key, name: name, body: data, entry: entry });
     say(fmt(S.walked_in, { name: name }), "ok");
@@ -717,7 +717,7 @@
       enter(input.value);
       return;
     }
-    if (target.id === "fd-walkin-form") {
+    if (target.id === "frontdesk-walkin-form") {
       if (loaded) { event.preventDefault(); walkIn(target); }  // else the plain form does it
       return;
     }
@@ -728,7 +728,7 @@
     if (action === "undo") {
       enqueue({ type: "undo", id: e.id, name: e.name });
       say(fmt(S.undone, { name: e.name }), "ok");
-      if (panelSlot.querySelector(".fd-panel")) showPanel(families[e.id]);
+      if (panelSlot.querySelector(".frontdesk-panel")) showPanel(families[e.id]);
       readyForNext();
       return;
     }
@@ -810,7 +810,7 @@
     loaded = true;
     rebuild();
   }
-  root.classList.add("fd-live");
+  root.classList.add("frontdesk-live");
   renderBanner();
   loadRoster(true).catch(function () { renderCounts(); }).then(flush);
   setInterval(poll, POLL_MS);

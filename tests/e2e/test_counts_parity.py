@@ -65,14 +65,14 @@ def test_the_page_counts_like_the_server(db, every_state, desk, browser, live_se
             # The page arrives with the server's numbers; blank them so that
             # what the cells show is the script's own count.
             response = route.fetch()
-            body = re.sub(r'(id="fd-[a-z-]+-(?:families|people)">)\d+<', r"\1?<", response.text())
+            body = re.sub(r'(id="frontdesk-[a-z-]+-(?:families|people)">)\d+<', r"\1?<", response.text())
             route.fulfill(response=response, body=body)
 
-        page.route(re.compile(rf"/staff/checkin/events/{event.id}$"), without_server_numbers)
+        page.route(re.compile(rf"/staff/frontdesk/events/{event.id}$"), without_server_numbers)
         sign_in(page, desk)
         open_event(page, event.id)
-        page_counts = {name: page.locator("#fd-" + name.replace("_", "-")).text_content() for name in CELLS}
+        page_counts = {name: page.locator("#frontdesk-" + name.replace("_", "-")).text_content() for name in CELLS}
         assert page_counts == {name: str(server[name]) for name in CELLS}
-        expect(page.locator("#fd-over")).to_be_visible()
+        expect(page.locator("#frontdesk-over")).to_be_visible()
     finally:
         context.close()

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import utcnow
-from portal.services import dashboard, registration as registration_service
+from portal.services import planning as dashboard, registration as registration_service
 from portal.services.search import search
 from tests.conftest import sign_in
 from tests.e2e.test_frontdesk import TABLET, open_event
@@ -125,8 +125,8 @@ def test_the_page_finds_the_same_families_as_the_server(db, door, desk, browser,
         disagreements = []
         for text, expected in CASES:
             query = typed(text, families)
-            page.locator("#fd-q").fill(query)  # the list is redrawn as the desk types
-            shown = page.locator("#fd-list > li[data-id]").evaluate_all(
+            page.locator("#frontdesk-q").fill(query)  # the list is redrawn as the desk types
+            shown = page.locator("#frontdesk-list > li[data-id]").evaluate_all(
                 "rows => rows.map(row => row.getAttribute('data-id'))")
             server = {registration.id for registration in search(event.id, query).registrations}
             page_found, server_found = keys_of(shown, families), keys_of(server, families)

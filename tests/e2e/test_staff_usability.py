@@ -60,7 +60,7 @@ def at_the_door(open_context, desk, event_id, path="", size=TABLET):
 
 
 def open_checkin(page, event_id, path=""):
-    page.goto(f"/staff/checkin/events/{event_id}{path}")
+    page.goto(f"/staff/frontdesk/events/{event_id}{path}")
     expect(page.locator("#frontdesk")).to_have_attribute("data-loaded", "true")  # the script holds the list
 
 
@@ -77,7 +77,7 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
     marcus_id, _code = families["marcus"]
     jose_id, jose_code = families["jose"]
     context, page = at_the_door(open_context, desk, event.id)
-    search, message = page.locator("#fd-q"), page.locator("#fd-message")
+    search, message = page.locator("#frontdesk-q"), page.locator("#frontdesk-message")
 
     search.click()
     page.keyboard.type("marcus")
@@ -112,7 +112,7 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
     page.keyboard.press("Enter")
     expect(message).to_have_class(re.compile(r"\bfd-message-error\b"))
     expect(message).to_contain_text(unknown)
-    expect(page.locator("#fd-alert")).to_contain_text(unknown)  # read out at once
+    expect(page.locator("#frontdesk-alert")).to_contain_text(unknown)  # read out at once
     search.fill("")
     page.keyboard.type("nobody by this name")
     page.keyboard.press("Enter")
@@ -121,9 +121,9 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
 
     # A walk-in leaves the box empty and focused too.
     search.fill("something")
-    page.locator("#fd-walkin summary").click()
+    page.locator("#frontdesk-walkin summary").click()
     page.locator("#walkin-name").fill("Amina Yusuf")
-    page.locator("#fd-walkin-form button[type=submit]").click()
+    page.locator("#frontdesk-walkin-form button[type=submit]").click()
     expect(message).to_contain_text("Amina Yusuf is registered as a walk-in and checked in.")
     expect(search).to_have_value("")
     expect(search).to_be_focused()
@@ -141,7 +141,7 @@ def test_a_late_answer_about_the_last_family_does_not_come_back_over_the_next_se
     context, page = at_the_door(open_context, desk, event.id)
     held = []
     page.route(re.compile(r"/registrations/\d+/checkin$"), lambda route: held.append(route))
-    search, message = page.locator("#fd-q"), page.locator("#fd-message")
+    search, message = page.locator("#frontdesk-q"), page.locator("#frontdesk-message")
 
     search.click()
     page.keyboard.type("marcus")
@@ -161,8 +161,8 @@ def test_a_late_answer_about_the_last_family_does_not_come_back_over_the_next_se
 def test_the_walk_in_page_shows_its_form_before_the_family_list(db, tonight, desk, open_context):
     event, _families = tonight
     context, page = at_the_door(open_context, desk, event.id, "/walk-in")
-    form = page.locator(".fd-walkin-page form").bounding_box()
-    families = page.locator("#fd-list").bounding_box()
+    form = page.locator(".frontdesk-walkin-page form").bounding_box()
+    families = page.locator("#frontdesk-list").bounding_box()
     assert form["y"] < families["y"]
     assert form["y"] < TABLET["viewport"]["height"]
     axe_check(page)
@@ -173,7 +173,7 @@ def test_the_walk_in_page_shows_its_form_before_the_family_list(db, tonight, des
 def test_the_search_box_is_on_screen_without_scrolling(db, tonight, desk, open_context, size):
     event, _families = tonight
     context, page = at_the_door(open_context, desk, event.id, size=size)
-    box = page.locator("#fd-q").bounding_box()
+    box = page.locator("#frontdesk-q").bounding_box()
     assert box["y"] + box["height"] <= size["viewport"]["height"], f"the search box ends at {box['y'] + box['height']}"
     sign_out_lines = page.locator("form.signout button").first.evaluate(
         "(b) => { const r = document.createRange(); r.selectNodeContents(b); "
@@ -230,7 +230,7 @@ def test_no_staff_page_is_wider_than_the_screen(db, tonight, admin, open_context
     sign_in(page, admin)
     paths = ["/staff/events", f"/staff/events/{event.id}", f"/staff/events/{event.id}/roster",
              f"/staff/events/{event.id}/needs-sheet", "/staff/reports", "/staff/users", "/staff/account",
-             "/staff/checkin/", f"/staff/checkin/events/{event.id}"]
+             "/staff/frontdesk/", f"/staff/frontdesk/events/{event.id}"]
     for language in ("en", "es"):
         for path in paths:
             page.goto(f"{path}?lang={language}")
@@ -281,7 +281,7 @@ def test_staff_pages_keep_the_staff_members_language_not_the_familys(db, tonight
     page.locator("#language").select_option("es")
     page.locator("main form.settings button[type=submit]").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    page.goto(f"/staff/checkin/events/{event.id}")
+    page.goto(f"/staff/frontdesk/events/{event.id}")
     expect(page.locator("html")).to_have_attribute("lang", "es")
     page.goto("/events")
     expect(page.locator("html")).to_have_attribute("lang", "ko")  # the family's choice is theirs

@@ -188,8 +188,8 @@ def admin_desk(world):
     return staff_desk(world, world.admin, "/staff/users/new")
 
 
-def door_desk(world, user=None):
-    return staff_desk(world, user or world.frontdesk, f"/staff/checkin/events/{world.events['tonight'].id}")
+def frontdesk_desk(world, user=None):
+    return staff_desk(world, user or world.frontdesk, f"/staff/frontdesk/events/{world.events['tonight'].id}")
 
 
 def event_id(world, key):

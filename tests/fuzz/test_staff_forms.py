@@ -44,7 +44,7 @@ from tests.fuzz.strategies import (
 )
 
 NEXT_TARGETS = st.one_of(
-    st.sampled_from(["", "/staff/events", "/staff/checkin/", "//evil.example/x", "https://evil.example/",
+    st.sampled_from(["", "/staff/events", "/staff/frontdesk/", "//evil.example/x", "https://evil.example/",
                      "/\\evil.example", "\\\\evil.example", "javascript:alert(1)", "/%2F%2Fevil.example",
                      "http:/evil.example", " /staff/events", "/staff/events?x=<script>"]),
     ANY_TEXT,
@@ -262,7 +262,7 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
         url, success = f"/staff/users/{user_id}/reset", answered_ok
     elif route == "no-shows":
         key = data.draw(st.sampled_from(sorted(events) + ["missing"]), label="event")
-        url = f"/staff/checkin/events/{event_id(world, key)}/no-shows"
+        url = f"/staff/frontdesk/events/{event_id(world, key)}/no-shows"
     elif route == "logout":
         desk = staff_desk(world, world.organizer, "/staff/events/new", fresh=True)
         pairs = pairs + data.draw(st.sampled_from([[], [("everywhere", "1")], [("everywhere", "")]]))
@@ -309,9 +309,9 @@ def test_fuzz_query_strings_of_read_only_pages(world, data):
         f"/events/{open_id}": ["grade"],
         f"/staff/events/{open_id}": ["q", "status", "need", "sort", "page"],
         "/staff/reports": ["start", "end"],
-        f"/staff/checkin/events/{tonight_id}": ["q", "page"],
-        f"/staff/checkin/events/{tonight_id}/roster.json": ["since"],
-        f"/staff/checkin/events/{tonight_id}/search.json": ["q"],
+        f"/staff/frontdesk/events/{tonight_id}": ["q", "page"],
+        f"/staff/frontdesk/events/{tonight_id}/roster.json": ["since"],
+        f"/staff/frontdesk/events/{tonight_id}/search.json": ["q"],
     }
     path = data.draw(st.sampled_from(sorted(pages)), label="page")
     params = [(name, data.draw(value.filter(lambda text, name=name: not triggers_known_bug(name, text)),

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from portal.models import MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, Source
-from portal.services import dashboard, event_admin, privacy, registration as service
+from portal.services import event_admin, planning as dashboard, privacy, registration as service
 from portal.services.addresses import address_hash, in_networks, network_of, parse_networks
 from portal.services.contact import display_phone, normalize_phone, phone_country, sms_countries
 from portal.services.errors import RegistrationError

@@ -382,7 +382,7 @@ def test_door_events_are_today_and_tomorrow_in_the_school_timezone(db, make_even
     _yesterday, today, tomorrow, _later = at(-1), at(0), at(1), at(2)
     make_event(days=0, starts_at=today.starts_at, ends_at=today.ends_at, status="draft")
     now = local_noon.astimezone(timezone.utc).replace(tzinfo=None) - timedelta(hours=3)
-    assert [event.id for event in service.door_events(school, now)] == [today.id, tomorrow.id]
+    assert [event.id for event in service.frontdesk_events(school, now)] == [today.id, tomorrow.id]
 
 
 def test_search_finds_families_by_name_phone_email_and_code(db, make_event, registered, now):

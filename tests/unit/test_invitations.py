@@ -17,7 +17,7 @@ from portal.models import (
     Registration,
     Suppression,
 )
-from portal.notifications.worker import send_due
+from portal.notifications.delivery import send_due
 from portal.services import invitations
 from portal.services.errors import DomainError
 from portal.services.sms_replies import CANT_COME, COME, parse_reply

@@ -6,7 +6,7 @@ import pytest
 
 from portal.clock import to_local
 from portal.models import Attendance, Decline, EventStatus, RegistrationStatus
-from portal.services import dashboard, event_admin, registration as registration_service, seats
+from portal.services import event_admin, planning as dashboard, registration as registration_service, seats
 from portal.services.errors import DomainError
 from portal.services.event_admin import EventDetails
 from portal.services.reports import school_report

@@ -18,9 +18,9 @@ from portal.clock import to_local, to_utc
 from portal.extensions import db as _db
 from portal.i18n import format_day, format_moment, format_time_range
 from portal.models import MessageKind, MessageStatus, OutboxMessage, Registration, RegistrationStatus, utcnow
+from portal.notifications.delivery import send_due
 from portal.notifications.render import isolated, render
 from portal.notifications.sms import is_gsm7, segments
-from portal.notifications.worker import send_due
 from portal.services import event_admin, registration as registration_service
 from portal.services.errors import RegistrationError
 from portal.services.event_admin import EventDetails
@@ -91,7 +91,7 @@ def local_evening(school, days, hour=18):
 
 
 def test_the_worker_module_imports_on_its_own():
-    result = subprocess.run([sys.executable, "-c", "import portal.notifications.worker"],
+    result = subprocess.run([sys.executable, "-c", "import portal.notifications.delivery"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-500:]
 
@@ -475,7 +475,7 @@ class RacingSender(RecordingSender):
 
 ON_SQLITE = not TEST_DATABASE_URL or TEST_DATABASE_URL.startswith("sqlite")
 SQLITE_WRITE_AFTER_READ = (
-    "portal/notifications/worker.py deliver() (and notify.schedule_reminders): on SQLite the session "
+    "portal/notifications/delivery.py deliver() (and outbox.schedule_reminders): on SQLite the session "
     "starts a deferred transaction, reads (db.session.get / the SELECT of due reminders), and only then "
     "writes (the outcome UPDATE at db.session.commit(), the INSERT ... ON CONFLICT of reminders). "
     "Upgrading that read transaction to a write fails at once with 'database is locked' "

@@ -12,11 +12,11 @@ from sqlalchemy.exc import OperationalError
 import portal.public  # noqa: F401  (before the worker: see tests/unit/test_outbox.py)
 from portal.extensions import db as _db
 from portal.models import Campaign, MessageKind, MessageStatus, OutboxMessage, utcnow
-from portal.notifications import worker
+from portal.notifications import delivery
+from portal.notifications.delivery import LEASE, claim_next, send_due
 from portal.notifications.email import build_email
 from portal.notifications.render import Rendered
-from portal.notifications.worker import LEASE, claim_next, send_due
-from portal.services import campaigns, notify, registration as registration_service
+from portal.services import campaigns, outbox, registration as registration_service
 from portal.text import LINE_BREAKS
 from tests.servers import RecordingSender, mail_server, twilio  # noqa: F401  (fixtures)
 
@@ -78,7 +78,7 @@ def test_a_message_that_cannot_be_written_fails_for_good_and_the_batch_is_delive
     campaign = Campaign(event_id=event.id, texts={}, audience={}, recipients=1)  # a broken stored text
     db.session.add(campaign)
     db.session.flush()
-    notify.queue(family_at_fault, MessageKind.ORGANIZER, now, campaign_id=campaign.id)
+    outbox.queue(family_at_fault, MessageKind.ORGANIZER, now, campaign_id=campaign.id)
     db.session.commit()
 
     assert send_due() == {MessageStatus.SENT: OTHER_FAMILIES + 1, MessageStatus.FAILED: 1}
@@ -189,8 +189,8 @@ def run_the_loop_twice(monkeypatch, sender):
     """`send-due --loop` with `sender`, for two passes; between them, the
     lease of a message the first pass left claimed runs out. Returns what
     the passes reported."""
-    monkeypatch.setattr(worker, "email_sender", lambda config: sender)
-    monkeypatch.setattr(worker, "sms_provider", lambda config: sender)
+    monkeypatch.setattr(delivery, "email_sender", lambda config: sender)
+    monkeypatch.setattr(delivery, "sms_provider", lambda config: sender)
     passes, reports = [], []
 
     def sleep(seconds):
@@ -202,7 +202,7 @@ def run_the_loop_twice(monkeypatch, sender):
         _db.session.commit()
 
     with pytest.raises(StopWorker):
-        worker.run(loop=True, interval=7, report=reports.append, sleep=sleep)
+        delivery.run(loop=True, interval=7, report=reports.append, sleep=sleep)
     assert passes == [7, 7]
     return reports
 
@@ -210,7 +210,7 @@ def run_the_loop_twice(monkeypatch, sender):
 def test_the_worker_loop_survives_a_database_that_drops_the_connection_mid_pass(
         app, db, event, family, now, monkeypatch):
     three_families_waiting(db, event, family, now)
-    real_begin_write, calls = worker.begin_write, []
+    real_begin_write, calls = delivery.begin_write, []
 
     def dropping_begin_write():
         calls.append(1)
@@ -218,7 +218,7 @@ def test_the_worker_loop_survives_a_database_that_drops_the_connection_mid_pass(
             raise OperationalError("BEGIN", {}, Exception("server closed the connection unexpectedly"))
         return real_begin_write()
 
-    monkeypatch.setattr(worker, "begin_write", dropping_begin_write)
+    monkeypatch.setattr(delivery, "begin_write", dropping_begin_write)
     sender = RecordingSender()
 
     assert run_the_loop_twice(monkeypatch, sender) == ["3 sent"]
@@ -232,9 +232,9 @@ def test_once_the_worker_gives_up_on_a_dropped_connection_without_loop(app, db, 
     def broken():
         raise OperationalError("BEGIN", {}, Exception("server closed the connection unexpectedly"))
 
-    monkeypatch.setattr(worker, "begin_write", broken)
+    monkeypatch.setattr(delivery, "begin_write", broken)
     with pytest.raises(OperationalError):
-        worker.run(loop=False, report=lambda text: None)
+        delivery.run(loop=False, report=lambda text: None)
 
 
 # -- addresses at the SMTP server ------------------------------------------------------------
@@ -301,7 +301,7 @@ def test_a_refused_recipient_is_recorded_without_the_address(app, db, event, fam
 
 
 def test_an_error_text_keeps_no_email_address_or_phone_number():
-    text = worker.without_contacts("SMTP: (451, b'4.7.1 <ana@example.org> greylisted'); sms +1 612 555 0123 down")
+    text = delivery.without_contacts("SMTP: (451, b'4.7.1 <ana@example.org> greylisted'); sms +1 612 555 0123 down")
     assert "ana@example.org" not in text and "612" not in text
     assert text.startswith("SMTP: (451") and "greylisted" in text
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 import portal.public  # noqa: F401  (before the worker: see tests/unit/test_outbox.py)
 from portal.models import MessageStatus, OutboxMessage
 from portal.organizer.export import neutralize
-from portal.services import notify, privacy, registration as registration_service
+from portal.services import outbox, privacy, registration as registration_service
 from portal.services.schools import ensure_school
 from tests.web.helpers import text_of
 from tests.web.test_organizer import organizer, staff  # noqa: F401  (fixtures)
@@ -88,7 +88,7 @@ def test_the_privacy_export_lists_only_the_opt_outs_of_people_this_school_knows(
     register(theirs.id, family(email="zoe@example.org", phone="+16125550222"), now)
     for channel, address in [("email", "ana@example.org"), ("sms", "+16125550111"),
                              ("email", "zoe@example.org"), ("sms", "+16125550222")]:
-        notify.suppress(channel, address, now)
+        outbox.suppress(channel, address, now)
     db.session.commit()
 
     known = privacy.export_contact(school.id, "ana@example.org")

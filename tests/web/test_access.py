@@ -13,9 +13,9 @@ LOGIN, FORBIDDEN, NOT_FOUND, OK = "login", 403, 404, "ok"
 ORGANIZERS_ONLY = {"anonymous": LOGIN, "frontdesk": FORBIDDEN, "organizer": OK, "admin": OK,
                    "other_school_organizer": NOT_FOUND}
 ORGANIZERS_ANY_SCHOOL = dict(ORGANIZERS_ONLY, other_school_organizer=OK)
-DOOR_STAFF = {"anonymous": LOGIN, "frontdesk": OK, "organizer": OK, "admin": OK,
+FRONTDESK_STAFF = {"anonymous": LOGIN, "frontdesk": OK, "organizer": OK, "admin": OK,
               "other_school_organizer": NOT_FOUND}
-DOOR_STAFF_ANY_SCHOOL = dict(DOOR_STAFF, other_school_organizer=OK)
+FRONTDESK_STAFF_ANY_SCHOOL = dict(FRONTDESK_STAFF, other_school_organizer=OK)
 ADMINS_ONLY = {"anonymous": LOGIN, "frontdesk": FORBIDDEN, "organizer": FORBIDDEN, "admin": OK,
                "other_school_organizer": FORBIDDEN}
 ANY_STAFF = {"anonymous": LOGIN, "frontdesk": OK, "organizer": OK, "admin": OK,
@@ -50,21 +50,21 @@ ACCESS = {
     "organizer.promote_registration": ("POST",
                                        "/staff/events/{event_id}/registrations/{registration_id}/promote",
                                        ORGANIZERS_ONLY),
-    "frontdesk.today": ("GET", "/staff/checkin/", DOOR_STAFF_ANY_SCHOOL),
-    "frontdesk.event": ("GET", "/staff/checkin/events/{event_id}", DOOR_STAFF),
-    "frontdesk.family": ("GET", "/staff/checkin/events/{event_id}/registrations/{registration_id}", DOOR_STAFF),
-    "frontdesk.search_json": ("GET", "/staff/checkin/events/{event_id}/search.json?q=test", DOOR_STAFF),
-    "frontdesk.counts_json": ("GET", "/staff/checkin/events/{event_id}/counts.json", DOOR_STAFF),
-    "frontdesk.roster_json": ("GET", "/staff/checkin/events/{event_id}/roster.json", DOOR_STAFF),
-    "frontdesk.scan": ("POST", "/staff/checkin/events/{event_id}/scan", DOOR_STAFF),
-    "frontdesk.check_in": ("POST", "/staff/checkin/events/{event_id}/registrations/{registration_id}/checkin",
-                           DOOR_STAFF),
-    "frontdesk.admit": ("POST", "/staff/checkin/events/{event_id}/registrations/{registration_id}/admit",
-                        DOOR_STAFF),
-    "frontdesk.undo": ("POST", "/staff/checkin/events/{event_id}/registrations/{registration_id}/undo",
-                       DOOR_STAFF),
-    "frontdesk.walk_in": ("GET", "/staff/checkin/events/{event_id}/walk-in", DOOR_STAFF),
-    "frontdesk.no_shows": ("GET", "/staff/checkin/events/{event_id}/no-shows", DOOR_STAFF),
+    "frontdesk.today": ("GET", "/staff/frontdesk/", FRONTDESK_STAFF_ANY_SCHOOL),
+    "frontdesk.event": ("GET", "/staff/frontdesk/events/{event_id}", FRONTDESK_STAFF),
+    "frontdesk.family": ("GET", "/staff/frontdesk/events/{event_id}/registrations/{registration_id}", FRONTDESK_STAFF),
+    "frontdesk.search_json": ("GET", "/staff/frontdesk/events/{event_id}/search.json?q=test", FRONTDESK_STAFF),
+    "frontdesk.counts_json": ("GET", "/staff/frontdesk/events/{event_id}/counts.json", FRONTDESK_STAFF),
+    "frontdesk.roster_json": ("GET", "/staff/frontdesk/events/{event_id}/roster.json", FRONTDESK_STAFF),
+    "frontdesk.scan": ("POST", "/staff/frontdesk/events/{event_id}/scan", FRONTDESK_STAFF),
+    "frontdesk.check_in": ("POST", "/staff/frontdesk/events/{event_id}/registrations/{registration_id}/checkin",
+                           FRONTDESK_STAFF),
+    "frontdesk.admit": ("POST", "/staff/frontdesk/events/{event_id}/registrations/{registration_id}/admit",
+                        FRONTDESK_STAFF),
+    "frontdesk.undo": ("POST", "/staff/frontdesk/events/{event_id}/registrations/{registration_id}/undo",
+                       FRONTDESK_STAFF),
+    "frontdesk.walk_in": ("GET", "/staff/frontdesk/events/{event_id}/walk-in", FRONTDESK_STAFF),
+    "frontdesk.no_shows": ("GET", "/staff/frontdesk/events/{event_id}/no-shows", FRONTDESK_STAFF),
 }
 # An upload nobody made: staff of any school are sent back to their own roster page.
 NO_UPLOAD = "/staff/roster/upload/" + "0" * 32

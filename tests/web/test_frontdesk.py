@@ -49,7 +49,7 @@ def tonight(db, make_event, family, now):
 
 
 def url(event, path=""):
-    return f"/staff/checkin/events/{event.id}{path}"
+    return f"/staff/frontdesk/events/{event.id}{path}"
 
 
 def token(client, event):
@@ -65,7 +65,7 @@ def post_json(client, event, path, body=None):
 
 
 def row_names(html):
-    return re.findall(r'<a class="fd-name"[^>]*>([^<]+)</a>', html)
+    return re.findall(r'<a class="frontdesk-name"[^>]*>([^<]+)</a>', html)
 
 
 def notices(html):
@@ -99,10 +99,10 @@ def test_today_lists_todays_and_tomorrows_events_with_their_counts(db, staff_cli
     tomorrow = make_event(days=0, starts_at=tomorrow_start, ends_at=tomorrow_start + timedelta(hours=1),
                           texts={"en": ("Tomorrow's breakfast", "")})
 
-    page = text_of(staff_client.get("/staff/checkin/"))
+    page = text_of(staff_client.get("/staff/frontdesk/"))
 
-    assert f'href="/staff/checkin/events/{event.id}"' in page
-    assert f'href="/staff/checkin/events/{tomorrow.id}"' in page
+    assert f'href="/staff/frontdesk/events/{event.id}"' in page
+    assert f'href="/staff/frontdesk/events/{tomorrow.id}"' in page
     assert f"/events/{next_week.id}\"" not in page and f"/events/{draft_today.id}\"" not in page
     assert page.index("Math games night") < page.index("Tomorrow&#39;s breakfast")
     # Expected: 2 families, 6 people; nobody arrived yet.
@@ -112,7 +112,7 @@ def test_today_lists_todays_and_tomorrows_events_with_their_counts(db, staff_cli
 
 
 def test_today_without_events_says_so(staff_client):
-    assert "There are no events today or tomorrow." in text_of(staff_client.get("/staff/checkin/"))
+    assert "There are no events today or tomorrow." in text_of(staff_client.get("/staff/frontdesk/"))
 
 
 def test_check_in_screen_lists_confirmed_then_waitlisted_never_cancelled(staff_client, tonight):
@@ -122,13 +122,13 @@ def test_check_in_screen_lists_confirmed_then_waitlisted_never_cancelled(staff_c
     assert (response.status_code, response.headers["Cache-Control"]) == (200, "no-store")
     assert row_names(page) == ["José Núñez", "Nguyễn Thị Lan", "Big Waiting Family"]
     assert "Gone Family" not in page
-    assert re.search(r'id="fd-expected-families">2<.*id="fd-expected-people">6<', page)
-    assert re.search(r'id="fd-arrived-families">0<.*id="fd-arrived-people">0<', page)
-    assert re.search(r'id="fd-waitlisted-families">1<', page)
+    assert re.search(r'id="frontdesk-expected-families">2<.*id="frontdesk-expected-people">6<', page)
+    assert re.search(r'id="frontdesk-arrived-families">0<.*id="frontdesk-arrived-people">0<', page)
+    assert re.search(r'id="frontdesk-waitlisted-families">1<', page)
     assert "Childcare room: 1 child (age 4)" in page and "Interpreter: Spanish" in page
     assert re.search(r'src="/static/frontdesk\.[0-9a-f]{12}\.js"', page)  # named by its content
     assert 'autofocus' in page
-    strings = re.search(r'<script type="application/json" id="fd-strings">(.*?)</script>', page, re.S)[1]
+    strings = re.search(r'<script type="application/json" id="frontdesk-strings">(.*?)</script>', page, re.S)[1]
     assert "Offline: 2 check-ins waiting to be sent" in strings
     assert "<script>" not in page  # no inline script: the CSP allows only files
 
@@ -225,10 +225,10 @@ def test_scanning_a_code_checks_the_family_in_and_shows_what_to_do(db, staff_cli
     assert response.headers["Location"].endswith(url(event, f"/registrations/{jose.id}"))
     page = text_of(staff_client.get(response.headers["Location"]))
     assert "José Núñez is checked in." in notices(page)
-    todo = re.search(r'<ul class="fd-todo">(.*?)</ul>', page, re.S)[1]
+    todo = re.search(r'<ul class="frontdesk-todo">(.*?)</ul>', page, re.S)[1]
     assert re.findall(r"<li>([^<]+)</li>", todo) == [
         "Childcare room: 1 child (age 4)", "Ride home: 3 seats", "Interpreter: Spanish"]
-    assert re.search(r'id="fd-arrived-families">1<.*id="fd-arrived-people">3<', page)
+    assert re.search(r'id="frontdesk-arrived-families">1<.*id="frontdesk-arrived-people">3<', page)
     assert 'autofocus' in page  # ready for the next scan
     registration = stored(db, jose)
     assert (registration.attendance, registration.arrived_adults, registration.arrived_children) == (
@@ -483,7 +483,7 @@ def test_mark_everyone_not_checked_in_as_no_show(db, staff_client, tonight):
     assert response.status_code == 302
     page = text_of(staff_client.get(response.headers["Location"]))
     assert "1 family is marked as a no-show." in notices(page)
-    assert re.search(r'id="fd-no-show-families">1<', page)
+    assert re.search(r'id="frontdesk-no-show-families">1<', page)
     assert stored(db, families["lan"]).attendance == Attendance.NO_SHOW
     assert stored(db, families["big"]).attendance == Attendance.UNKNOWN  # waitlisted: not expected
     assert "Marked as no-show" in page
@@ -564,15 +564,15 @@ def test_today_lists_only_the_desks_own_schools_events(db, staff_client, make_ev
     theirs = make_event(school_id=other_school.id, starts_at=start, ends_at=start + timedelta(hours=1),
                         texts={"en": ("Roosevelt science fair", "")})
 
-    page = text_of(staff_client.get("/staff/checkin/"))
+    page = text_of(staff_client.get("/staff/frontdesk/"))
 
-    assert "Our breakfast" in page and f'href="/staff/checkin/events/{ours.id}"' in page
+    assert "Our breakfast" in page and f'href="/staff/frontdesk/events/{ours.id}"' in page
     assert "Roosevelt science fair" not in page and f"/events/{theirs.id}\"" not in page
 
 
 FAMILY_LISTS = ["", "/roster.json", "/search.json?q=Early", "/counts.json", "/walk-in", "/no-shows",
                 "/registrations/{registration_id}"]
-DOOR_ACTIONS = ["/scan", "/walk-in", "/no-shows", "/registrations/{registration_id}/checkin",
+FRONTDESK_ACTIONS = ["/scan", "/walk-in", "/no-shows", "/registrations/{registration_id}/checkin",
                 "/registrations/{registration_id}/admit", "/registrations/{registration_id}/undo"]
 
 
@@ -588,7 +588,7 @@ def test_the_front_desk_sees_no_family_list_of_an_event_it_cannot_check_in(app, 
     todays = make_event(starts_at=now, ends_at=now + timedelta(hours=1))
     db.session.commit()
     lists = [path.format(registration_id=registration.id) for path in FAMILY_LISTS]
-    actions = [path.format(registration_id=registration.id) for path in DOOR_ACTIONS]
+    actions = [path.format(registration_id=registration.id) for path in FRONTDESK_ACTIONS]
     csrf = {"X-CSRFToken": token(staff_client, todays)}
 
     assert {path: staff_client.get(url(event, path)).status_code for path in lists} == dict.fromkeys(lists, 404)
@@ -624,3 +624,11 @@ def test_a_whole_surrogate_pair_in_json_is_a_character_like_any_other(db, staff_
     event, _families = tonight
     response = post_json(staff_client, event, "/walk-in", {"walkin-name": "Ana \U0001F33B", "walkin-adults": 1})
     assert response.status_code == 200 and response.get_json()["registration"]["name"] == "Ana \U0001F33B"
+
+
+def test_the_old_check_in_address_leads_to_the_front_desk(client):
+    """Tablets keep the front desk's old address bookmarked."""
+    for old, new in [("/staff/checkin/", "/staff/frontdesk/"),
+                     ("/staff/checkin/events/7?q=ana", "/staff/frontdesk/events/7?q=ana")]:
+        response = client.get(old)
+        assert response.status_code == 301 and response.headers["Location"] == new

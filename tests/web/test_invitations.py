@@ -20,8 +20,8 @@ from portal.models import (
     Registration,
     RegistrationStatus,
 )
+from portal.notifications.delivery import send_due
 from portal.notifications.invitation_text import REASONS_QUESTION, REPLY_HINT
-from portal.notifications.worker import send_due
 from portal.services import invitations, registration as registration_service
 from tests.invitation_helpers import make_household
 from tests.servers import TWILIO_TOKEN, twilio  # noqa: F401  (fixture)

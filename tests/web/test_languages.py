@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from portal.i18n import format_day, format_moment, format_names, format_time_range, language_name
 from portal.locale_data import HAITIAN_CREOLE
-from portal.messages import error_message
 from portal.models import EventStatus, OutboxMessage, RegistrationStatus
 from portal.need_words import need_sentences
 from portal.notifications.render import render
 from portal.services import registration as registration_service
+from portal.wording import error_message
 from tests.web.helpers import form_post, text_of
 from tests.web.test_organizer import edit_data, organizer, staff  # noqa: F401 (fixtures)
 
@@ -313,12 +313,12 @@ def test_texts_start_with_the_schools_short_name(app, db, school, event, family,
 
 
 def test_the_front_desk_says_counted_messages_with_their_plural(app):
-    from portal.messages import door_message
+    from portal.wording import frontdesk_message
 
     with app.test_request_context(), force_locale("en"):
-        assert door_message("childcare_more_than_children", children=1).startswith("You told us 1 child is coming.")
-        assert door_message("seats_more_than_party", party=3) == "Please ask for 3 seats at most."
-        assert door_message("no_such_code") == "We could not find this family in this event's list."
+        assert frontdesk_message("childcare_more_than_children", children=1).startswith("You told us 1 child is coming.")
+        assert frontdesk_message("seats_more_than_party", party=3) == "Please ask for 3 seats at most."
+        assert frontdesk_message("no_such_code") == "We could not find this family in this event's list."
 
 
 def test_english_text_inside_an_arabic_text_message_or_subject_is_isolated(app, db, make_event, family, now):

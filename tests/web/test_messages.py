@@ -24,8 +24,8 @@ from portal.models import (
     Suppression,
     utcnow,
 )
+from portal.notifications.delivery import send_due
 from portal.notifications.render import unsubscribe_token
-from portal.notifications.worker import send_due
 from portal.services import links, registration as registration_service
 from tests.servers import RecordingSender, free_port, smtp_server, use_smtp
 from tests.web.helpers import form_post, hidden_fields, registration_data, text_of, translated

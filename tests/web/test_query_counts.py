@@ -38,10 +38,10 @@ PAGES = {
     "organizer: events": (lambda w: "/staff/events", 10),
     "organizer: dashboard": (lambda w: f"/staff/events/{w.tonight.id}", 20),  # [19]: the staff session and the bursts from one network
     "organizer: reports": (lambda w: "/staff/reports", 13),  # [11]
-    "front desk: today": (lambda w: "/staff/checkin/", 6),  # [5]
-    "front desk: check-in screen": (lambda w: f"/staff/checkin/events/{w.tonight.id}", 9),  # [8]
-    "front desk: search": (lambda w: f"/staff/checkin/events/{w.tonight.id}?q=garc", 9),  # [8]
-    "front desk: search.json": (lambda w: f"/staff/checkin/events/{w.tonight.id}/search.json?q=garc", 8),  # [7]
+    "front desk: today": (lambda w: "/staff/frontdesk/", 6),  # [5]
+    "front desk: check-in screen": (lambda w: f"/staff/frontdesk/events/{w.tonight.id}", 9),  # [8]
+    "front desk: search": (lambda w: f"/staff/frontdesk/events/{w.tonight.id}?q=garc", 9),  # [8]
+    "front desk: search.json": (lambda w: f"/staff/frontdesk/events/{w.tonight.id}/search.json?q=garc", 8),  # [7]
 }
 # Pages known to run a query per row, with what to change. Strict: once
 # fixed, the test passes, pytest reports XPASS as a failure, and the entry

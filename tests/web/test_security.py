@@ -90,11 +90,11 @@ NUL_ROUTES = {
                     {"name": "Ana\x00", "email": "ana@lincoln.example", "role": "organizer"}),
     "privacy export": ("admin", "post", "/staff/privacy", {"contact": "a\x00@example.org"}),
     "create event": ("organizer", "post", "/staff/events/new", {"title_en": "\x00", "day": "2027-03-01"}),
-    "walk-in": ("frontdesk", "post", "/staff/checkin/events/{event}/walk-in",
+    "walk-in": ("frontdesk", "post", "/staff/frontdesk/events/{event}/walk-in",
                 {"walkin-name": "Ana\x00", "walkin-adults": "1"}),
-    "check-in key": ("frontdesk", "post", "/staff/checkin/events/{event}/registrations/{registration}/checkin",
+    "check-in key": ("frontdesk", "post", "/staff/frontdesk/events/{event}/registrations/{registration}/checkin",
                      {"client_key": "\x00"}),
-    "search": ("frontdesk", "get", "/staff/checkin/events/{event}/search.json?q=%00", None),
+    "search": ("frontdesk", "get", "/staff/frontdesk/events/{event}/search.json?q=%00", None),
 }
 
 

@@ -124,7 +124,7 @@ def test_every_staff_page_is_sent_with_no_store(app, staff, event):
     for url in ("/staff/login", "/staff/", "/staff/events", "/staff/nowhere"):
         assert anonymous.get(url).headers.get("Cache-Control") == "no-store", url
     admin = sign_in(app.test_client(), staff["admin"])
-    for url in ("/staff/events", f"/staff/events/{event.id}", "/staff/users", "/staff/checkin/",
+    for url in ("/staff/events", f"/staff/events/{event.id}", "/staff/users", "/staff/frontdesk/",
                 "/staff/reports", f"/staff/events/{event.id}/registrations.csv"):
         response = admin.get(url)
         assert response.status_code == 200, url

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from ..database import begin_write
 from ..extensions import db
 from ..models import Channel, MessageKind, MessageStatus, OutboxMessage, utcnow
-from ..services import invitations, notify
+from ..services import invitations, outbox
 from ..services.contact import may_text
 from ..vocabulary import MESSAGES_WITHOUT_REGISTRATION
 from .email import EmailError, build_email, email_sender, message_id, sender_address
@@ -110,7 +110,7 @@ def _write(message, config):
 
 
 def _deliver(message, config, senders):
-    if notify.is_suppressed(message.channel, message.recipient):
+    if outbox.is_suppressed(message.channel, message.recipient):
         return MessageStatus.SUPPRESSED, "", 0
     if message.kind == MessageKind.FOLLOW_UP and not invitations.follow_up_still_wanted(message):
         return MessageStatus.SUPPRESSED, "", 0  # the household answered after the follow-up was planned
@@ -191,7 +191,7 @@ def send_due(now=None, senders=None):
     senders = senders or {Channel.EMAIL: email_sender(config), Channel.SMS: sms_provider(config)}
     now = now or utcnow()
     begin_write()
-    notify.schedule_reminders(now)
+    outbox.schedule_reminders(now)
     db.session.commit()
     outcome = {}
     while (claimed := claim_next(now)) is not None:

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from hypothesis import given, strategies as st
 
-from tests.fuzz.harness import FUZZ, MISSING_ID, door_desk, event_id, json_ok, never, redirected_with_success
+from tests.fuzz.harness import FUZZ, MISSING_ID, event_id, frontdesk_desk, json_ok, never, redirected_with_success
 from tests.fuzz.strategies import (
     CSRF,
     GARBAGE,
@@ -18,7 +18,7 @@ from tests.fuzz.strategies import (
 )
 
 
-def door_post(desk, data, url, pairs, csrf, lang):
+def frontdesk_post(desk, data, url, pairs, csrf, lang):
     """The same action as a plain form, or as JSON as the page's script sends it."""
     as_json = data.draw(st.booleans(), label="as JSON")
     body = data.draw(json_bodies(pairs), label="JSON body") if as_json else None
@@ -26,15 +26,15 @@ def door_post(desk, data, url, pairs, csrf, lang):
     return (lambda: desk.post(url, pairs, csrf, lang, as_json=body)), success
 
 
-def any_door_desk(world, data):
-    return door_desk(world, data.draw(st.sampled_from([world.frontdesk, world.frontdesk, world.organizer]),
+def any_frontdesk_desk(world, data):
+    return frontdesk_desk(world, data.draw(st.sampled_from([world.frontdesk, world.frontdesk, world.organizer]),
                                       label="staff"))
 
 
 @FUZZ
 @given(data=st.data())
 def test_fuzz_frontdesk_check_in_admit_undo(world, data):
-    desk = any_door_desk(world, data)
+    desk = any_frontdesk_desk(world, data)
     action = data.draw(st.sampled_from(["checkin", "checkin", "admit", "undo"]), label="action")
     key = data.draw(st.sampled_from(["tonight"] * 10 + ["open", "cancelled", "draft", "elsewhere", "missing"]),
                     label="event")
@@ -46,15 +46,15 @@ def test_fuzz_frontdesk_check_in_admit_undo(world, data):
                                                     "children": st.sampled_from(["", "0", "1", "3"])}),
                       label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
-    url = f"/staff/checkin/events/{event_id(world, key)}/registrations/{registration_id}/{action}"
-    send, success = door_post(desk, data, url, pairs, csrf, lang)
+    url = f"/staff/frontdesk/events/{event_id(world, key)}/registrations/{registration_id}/{action}"
+    send, success = frontdesk_post(desk, data, url, pairs, csrf, lang)
     desk.check(f"door {action}", send, csrf, success=success)
 
 
 @FUZZ
 @given(data=st.data())
 def test_fuzz_frontdesk_walk_in(world, data):
-    desk = any_door_desk(world, data)
+    desk = any_frontdesk_desk(world, data)
     key = data.draw(st.sampled_from(["tonight"] * 10 + ["open", "cancelled", "draft", "elsewhere", "missing"]),
                     label="event")
     pairs = data.draw(form_fields(world.specs["walk_in"], {
@@ -62,7 +62,7 @@ def test_fuzz_frontdesk_walk_in(world, data):
         "walkin-childcare_children": st.just("") | number_text([0, 1]), "walkin-phone": st.just("") | PHONES}),
         label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
-    send, success = door_post(desk, data, f"/staff/checkin/events/{event_id(world, key)}/walk-in", pairs, csrf,
+    send, success = frontdesk_post(desk, data, f"/staff/frontdesk/events/{event_id(world, key)}/walk-in", pairs, csrf,
                               lang)
     desk.check("walk-in", send, csrf, success=success)
 
@@ -70,7 +70,7 @@ def test_fuzz_frontdesk_walk_in(world, data):
 @FUZZ
 @given(data=st.data())
 def test_fuzz_frontdesk_scan_and_search(world, data):
-    desk = any_door_desk(world, data)
+    desk = any_frontdesk_desk(world, data)
     key = data.draw(st.sampled_from(["tonight"] * 6 + ["open", "cancelled", "elsewhere", "missing"]), label="event")
     codes = [registration.checkin_code for registration in world.regs.values()]
     typed = st.one_of(
@@ -84,8 +84,8 @@ def test_fuzz_frontdesk_scan_and_search(world, data):
     pairs = data.draw(form_fields([Spec("q", "text"), Spec("client_key", "key")], overrides={"q": st.just(query)}),
                       label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
-    base = f"/staff/checkin/events/{event_id(world, key)}"
-    send, success = door_post(desk, data, f"{base}/scan", pairs, csrf, lang)
+    base = f"/staff/frontdesk/events/{event_id(world, key)}"
+    send, success = frontdesk_post(desk, data, f"{base}/scan", pairs, csrf, lang)
     desk.check("scan", send, csrf, success=success)
     # The search box without the script, and the script's search: GETs, which change nothing.
     page = data.draw(st.sampled_from(["", "1", "2", "0", "-1", "99999", "x", "²", "١"])

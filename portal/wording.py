@@ -85,7 +85,7 @@ ERROR_MESSAGES = {
 
 # The same codes as front-desk staff read them, where a family's words
 # would tell staff the wrong thing to do.
-DOOR_MESSAGES = {
+FRONTDESK_MESSAGES = {
     "registration_cancelled": _l("This registration was cancelled. If the family is here, register them as a walk-in."),
     "already_registered": _l("A family with this phone number is already registered for this event. "
                              "Find them in the list to check them in."),
@@ -136,11 +136,11 @@ def error_message(code, **params):
 DOOR_PARAMS = ("max", "capacity", "children", "party", "places")
 
 
-def door_message(code, **params):
+def frontdesk_message(code, **params):
     """The sentence for a service's error code, for front-desk staff."""
     params = {key: value for key, value in params.items() if key in DOOR_PARAMS}
-    if code in DOOR_MESSAGES:
-        return str(DOOR_MESSAGES[code])
+    if code in FRONTDESK_MESSAGES:
+        return str(FRONTDESK_MESSAGES[code])
     if code in ERROR_MESSAGES or code in COUNTED_MESSAGES:
         return error_message(code, **params)
     return str(ERROR_MESSAGES["registration_not_found"])
