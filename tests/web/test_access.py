@@ -84,7 +84,9 @@ ACCESS["organizer.cancel_registration"] = (
 ACCESS["organizer.restore_registration"] = (
     "POST", "/staff/events/{event_id}/registrations/{registration_id}/restore", ORGANIZERS_ONLY)
 # Routes anyone may open: sign-in, sign-out and the one-time password link.
-PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout", "auth.password_link", "auth.set_password"}
+# The old front-desk address only redirects to the new one, which checks access.
+PUBLIC_STAFF_ROUTES = {"auth.login", "auth.logout", "auth.password_link", "auth.set_password",
+                      "frontdesk_old_address.moved"}
 
 
 @pytest.fixture
