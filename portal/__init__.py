@@ -41,12 +41,14 @@ def create_app(config_object=Config, **overrides):
     from .frontdesk import bp as frontdesk_bp
     from .organizer import bp as organizer_bp
     from .public import bp as public_bp
+    from .roster import bp as roster_bp
 
     app.register_blueprint(public_bp)
     csrf.exempt(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organizer_bp)
     app.register_blueprint(frontdesk_bp)
+    app.register_blueprint(roster_bp)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "warning"

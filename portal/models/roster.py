@@ -86,7 +86,9 @@ class Student(db.Model):
     homeroom: Mapped[str] = mapped_column(String(60), default="")
     # A student missing from the latest import: kept (history, reports), never invited.
     active: Mapped[bool] = mapped_column(default=True)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # When the import last changed the student (set by the import, so that a
+    # new household alone does not count as a change).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     household = relationship("Household", back_populates="students")
     guardians = relationship("Guardian", secondary=student_guardian, back_populates="students",

@@ -15,6 +15,7 @@ from ..models import (
     RegistrationStatus,
     Suppression,
 )
+from . import roster
 from .contact import normalize_email, normalize_phone
 from .links import forget_links
 from .registration import promote_waitlisted
@@ -26,9 +27,11 @@ ERASED_NAME = ""
 def erase_registration(registration, now):
     """Forget who the family is and what they asked for; keep the numbers
     (party size, grades, language, attendance) that reports count. The
-    family's places go to the waitlist, and the manage link stops working."""
+    family's places go to the waitlist, and the manage link stops working.
+    Its phone and email also leave the school's roster."""
     event = lock_row(Event, registration.event_id)
     db.session.refresh(registration)
+    roster.forget_contact(event.school_id, registration.phone, registration.email)
     was_confirmed = registration.status == RegistrationStatus.CONFIRMED
     if registration.status != RegistrationStatus.CANCELLED:
         registration.move_to(RegistrationStatus.CANCELLED, now)
@@ -66,9 +69,11 @@ def _forget_messages(which):
 
 
 def anonymize_older_than(days, now):
-    """Forget the families of events that ended more than `days` ago. Returns
-    how many registrations were anonymized."""
+    """Forget the families of events that ended more than `days` ago, and
+    the students no roster import has listed for as long. Returns how many
+    registrations were anonymized."""
     cutoff = now - timedelta(days=days)
+    roster.forget_inactive_older_than(cutoff)
     registrations = db.session.execute(
         select(Registration).join(Event, Event.id == Registration.event_id)
         .where(Event.ends_at < cutoff, or_(Registration.email.is_not(None), Registration.phone.is_not(None),
@@ -102,9 +107,11 @@ def export_contact(school_id, contact):
     # school knows are its business.
     addresses = {address for registration in registrations for address in (registration.email, registration.phone)
                  if address in (email, phone)}
+    guardians = roster.guardians_with_contact(school_id, phone, email if email and "@" in email else None)
     return {
         "contact": contact,
         "registrations": [_registration_record(registration) for registration in registrations],
+        "roster": [roster.guardian_record(guardian) for guardian in guardians],
         "messages": [
             {"kind": message.kind, "channel": message.channel, "to": message.recipient,
              "language": message.language, "status": message.status,

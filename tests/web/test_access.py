@@ -67,6 +67,16 @@ ACCESS = {
     "frontdesk.walk_in": ("GET", "/staff/checkin/events/{event_id}/walk-in", DOOR_STAFF),
     "frontdesk.no_shows": ("GET", "/staff/checkin/events/{event_id}/no-shows", DOOR_STAFF),
 }
+# An upload nobody made: staff of any school are sent back to their own roster page.
+NO_UPLOAD = "/staff/roster/upload/" + "0" * 32
+ACCESS.update({
+    "roster.overview": ("GET", "/staff/roster/", ORGANIZERS_ANY_SCHOOL),
+    "roster.upload": ("POST", "/staff/roster/upload", ORGANIZERS_ANY_SCHOOL),  # no file: 422
+    "roster.columns": ("GET", NO_UPLOAD + "/columns", ORGANIZERS_ANY_SCHOOL),
+    "roster.preview": ("GET", NO_UPLOAD, ORGANIZERS_ANY_SCHOOL),
+    "roster.confirm": ("POST", NO_UPLOAD + "/import", ORGANIZERS_ANY_SCHOOL),
+    "roster.cancel": ("POST", NO_UPLOAD + "/cancel", ORGANIZERS_ANY_SCHOOL),
+})
 ACCESS["organizer.burst"] = ("GET", "/staff/events/{event_id}/bursts/{burst}", ORGANIZERS_ONLY)
 ACCESS["organizer.cancel_burst"] = ("POST", "/staff/events/{event_id}/bursts/{burst}/cancel", ORGANIZERS_ONLY)
 # Last, because it cancels the one registration the routes above work on.

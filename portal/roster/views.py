@@ -1,0 +1,212 @@
+"""The school roster: what it holds, and importing it in four steps (upload,
+columns, preview, import). Nothing is stored before the organizer confirms."""
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from .. import error_page
+from ..auth.access import ORGANIZERS, staff_required
+from ..extensions import db
+from ..models import utcnow
+from ..services import roster as roster_service
+from ..services.errors import DomainError
+from ..services.roster_formats import (
+    CSV,
+    MAX_BYTES,
+    MAX_ROWS,
+    ONEROSTER,
+    check_mapping,
+    guess_mapping,
+    read_roster_file,
+    rows_from_csv,
+)
+from . import bp, uploads
+from .forms import ConfirmForm, UploadForm, field_label, mapping_form
+
+# A file a little over the limit gets the roster's own message; a far bigger body is refused unread.
+UPLOAD_BODY_LIMIT = 2 * MAX_BYTES
+PREVIEW_PAGE_ROWS = 500
+
+FILE_MESSAGES = {
+    "roster_no_file": _l("Please choose the roster file exported from your student information system."),
+    "roster_empty": _l("This file has no students in it. Please export the roster again and choose that file."),
+    "roster_too_big": _l("This file is larger than %(max_mb)s MB. Please export only the columns the roster "
+                         "needs, or one part of the school at a time."),
+    "roster_too_many_rows": _l("This file has more than %(max)s rows. Please import one part of the school at a time."),
+    "roster_not_csv": _l("This is not a CSV file. In your spreadsheet or student information system, choose "
+                         "“Export” or “Save as”, then CSV, and choose that file."),
+    "oneroster_no_users": _l("This zip file has no OneRoster users.csv in it."),
+    "roster_mapping_needs": _l("Please choose the column for: %(field)s."),
+    "roster_mapping_twice": _l("Each column can be chosen for one thing only."),
+    "roster_mapping_invalid": _l("Please choose from the list."),
+}
+PROBLEM_MESSAGES = {
+    "missing_student_id": _l("No student ID: not imported."),
+    "missing_name": _l("No student name: not imported."),
+    "unknown_grade": _l("Unknown grade “%(value)s”: not imported."),
+    "duplicate_student_id": _l("Student ID %(value)s is in the file twice: only its first row is imported."),
+    "phone_invalid": _l("“%(value)s” is not a phone number: left out."),
+    "email_invalid": _l("“%(value)s” is not an email address: left out."),
+    "unknown_language": _l("Unknown language “%(value)s”: messages go in the school's language."),
+    "no_contact": _l("No phone or email: the school can reach this family only in person."),
+}
+
+
+def file_message(error):
+    params = dict(error.params)
+    if error.code == "roster_mapping_needs":
+        params["field"] = field_label(error.field)
+    return str(FILE_MESSAGES[error.code]) % params if params else str(FILE_MESSAGES[error.code])
+
+
+def problem_message(code, value):
+    return str(PROBLEM_MESSAGES[code]) % {"value": value} if "%(value)s" in str(PROBLEM_MESSAGES[code]) \
+        else str(PROBLEM_MESSAGES[code])
+
+
+def _overview(form, status=200):
+    return render_template("roster/overview.html", summary=roster_service.summary(g.school), form=form,
+                           max_mb=MAX_BYTES // (1024 * 1024), max_rows=MAX_ROWS), status
+
+
+@bp.get("/")
+@staff_required(*ORGANIZERS)
+def overview():
+    return _overview(UploadForm(formdata=None))
+
+
+@bp.url_value_preprocessor
+def allow_roster_files(endpoint, _values):
+    """The upload may be far larger than any other form; set before any hook reads the body."""
+    if endpoint == "roster.upload":
+        request.max_content_length = UPLOAD_BODY_LIMIT
+
+
+@bp.errorhandler(413)
+def file_too_big(_error):
+    """Refused before any view ran: only the roster's own staff get its page."""
+    if not current_user.is_authenticated or current_user.role not in ORGANIZERS:
+        return error_page(413, 413)
+    g.school = current_user.school
+    form = UploadForm(formdata=None)
+    form.roster_file.errors = [file_message(DomainError("roster_too_big", max_mb=MAX_BYTES // (1024 * 1024)))]
+    return _overview(form, 413)
+
+
+@bp.post("/upload")
+@staff_required(*ORGANIZERS)
+def upload():
+    form = UploadForm()
+    if not form.validate():
+        return _overview(form, 422)
+    stored = form.roster_file.data
+    try:
+        if not stored or not getattr(stored, "filename", ""):
+            raise DomainError("roster_no_file")
+        data = stored.read(MAX_BYTES + 1)
+        roster_file = read_roster_file(data, g.school.country)
+    except DomainError as error:
+        form.roster_file.errors = [file_message(error)]
+        return _overview(form, 422)
+    key = uploads.keep(data, stored.filename, current_user, roster_file.kind)
+    if roster_file.kind == ONEROSTER:
+        return redirect(url_for("roster.preview", key=key))
+    return redirect(url_for("roster.columns", key=key))
+
+
+def _upload_or_restart(key):
+    upload = uploads.current(key, current_user)
+    if upload is None:
+        flash(_("This upload is no longer here. Please choose the file again."), "warning")
+    return upload
+
+
+@bp.route("/upload/<key>/columns", methods=["GET", "POST"])
+@staff_required(*ORGANIZERS)
+def columns(key):
+    upload = _upload_or_restart(key)
+    if upload is None or upload["kind"] != CSV:
+        return redirect(url_for("roster.overview"))
+    roster_file = read_roster_file(upload["data"], g.school.country)
+    guessed = upload["mapping"] if upload["mapping"] is not None else guess_mapping(roster_file.header)
+    form = mapping_form(roster_file.header, guessed, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            check_mapping(form.mapping(), len(roster_file.header))
+        except DomainError as error:
+            form.add_error(error.field, file_message(error))
+        else:
+            uploads.remember_mapping(form.mapping())
+            return redirect(url_for("roster.preview", key=key))
+    examples = roster_file.records[:3]
+    return render_template("roster/columns.html", form=form, key=key, filename=upload["filename"],
+                           header=roster_file.header, examples=examples,
+                           rows=roster_file.row_count), 422 if form.errors or form.page_errors else 200
+
+
+def _rows(upload):
+    roster_file = read_roster_file(upload["data"], g.school.country)
+    if roster_file.kind == ONEROSTER:
+        return roster_file.records
+    if upload["mapping"] is None:
+        return None
+    return rows_from_csv(roster_file.records, upload["mapping"], g.school.country)
+
+
+def _import(upload, rows, user):
+    return roster_service.import_roster(
+        g.school, rows, utcnow(), sms_countries=current_app.config["SMS_ALLOWED_COUNTRIES"], user=user,
+        filename=upload["filename"], file_format=upload["kind"])
+
+
+@bp.get("/upload/<key>")
+@staff_required(*ORGANIZERS)
+def preview(key):
+    upload = _upload_or_restart(key)
+    if upload is None:
+        return redirect(url_for("roster.overview"))
+    rows = _rows(upload)
+    if rows is None:
+        return redirect(url_for("roster.columns", key=key))
+    plan = roster_service.ImportPlan.of(rows)
+    # What the import would change, found by doing it and taking it back.
+    try:
+        outcome = _import(upload, rows, None)
+        changes = dict(added=outcome.added, updated=outcome.updated, deactivated=outcome.deactivated)
+    finally:
+        db.session.rollback()
+    # Rows with problems first: they are what the organizer has to read.
+    ordered = sorted(rows, key=lambda row: (not row.skipped, not row.problems, row.line))
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    pages = max(1, -(-len(ordered) // PREVIEW_PAGE_ROWS))
+    page = min(page, pages)
+    shown = ordered[(page - 1) * PREVIEW_PAGE_ROWS:page * PREVIEW_PAGE_ROWS]
+    return render_template("roster/preview.html", key=key, upload=upload, plan=plan, changes=changes,
+                           shown=shown, page=page, pages=pages, form=ConfirmForm(formdata=None),
+                           problem_message=problem_message)
+
+
+@bp.post("/upload/<key>/import")
+@staff_required(*ORGANIZERS)
+def confirm(key):
+    upload = _upload_or_restart(key)
+    if upload is None:
+        return redirect(url_for("roster.overview"))
+    rows = _rows(upload)
+    if rows is None:
+        return redirect(url_for("roster.columns", key=key))
+    record = _import(upload, rows, current_user)
+    db.session.commit()
+    uploads.discard()
+    flash(_("Roster imported: %(added)s added, %(updated)s updated, %(deactivated)s no longer enrolled, "
+            "%(skipped)s rows left out.", added=record.added, updated=record.updated,
+            deactivated=record.deactivated, skipped=record.skipped), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/upload/<key>/cancel")
+@staff_required(*ORGANIZERS)
+def cancel(key):
+    if uploads.current(key, current_user) is not None:
+        uploads.discard()
+    return redirect(url_for("roster.overview"))
