@@ -1,4 +1,5 @@
 from .base import utcnow
+from .calls import CallOutcome, CallResult
 from .event import MAX_CAPACITY, Event, EventStatus, EventText
 from .grades import GRADES, grades_to_mask, mask_to_grades
 from .invitation import DECLINE_REASONS_BY_NUMBER, InboundSms, Invitation, InvitationAnswer
@@ -29,4 +30,5 @@ __all__ = [
     "School", "ROLES", "User", "StaffSession", "LoginThrottle", "STAFF_SESSION_KEY", "Campaign", "MessageKind",
     "MessageStatus", "OutboxMessage", "Suppression", "Channel", "Guardian", "Household", "RosterImport", "Student",
     "student_guardian", "DECLINE_REASONS_BY_NUMBER", "InboundSms", "Invitation", "InvitationAnswer",
+    "CallOutcome", "CallResult",
 ]
