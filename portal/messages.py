@@ -190,3 +190,22 @@ SOURCE_NAMES = {
     "staff": _l("By staff"),
     "walk_in": _l("Walk-in"),
 }
+
+# Where a household stands for one event (services.reach.ReachStatus).
+REACH_STATUS_NAMES = {
+    "registered": _p("household status", "Registered"),
+    "cant_come": _p("household status", "Can't come"),
+    "no_answer": _p("household status", "No answer yet"),
+    "message_failed": _p("household status", "Message failed"),
+    "no_contact": _p("household status", "No contact on file"),
+    "opted_out": _p("household status", "Opted out"),
+    "not_invited": _p("household status", "Not invited yet"),
+}
+
+# What a call to a household gave (models.CallResult).
+CALL_RESULT_NAMES = {
+    "reached_coming": _l("Reached: coming"),
+    "reached_cant_come": _l("Reached: can't come"),
+    "no_answer": _p("call result", "No answer"),
+    "wrong_number": _l("Wrong number"),
+}

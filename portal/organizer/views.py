@@ -11,7 +11,7 @@ from ..auth.access import ORGANIZERS, school_event_or_404, staff_required
 from ..extensions import db
 from ..forms import DayField, PortalForm
 from ..i18n import current_language
-from ..messages import error_message
+from ..messages import CALL_RESULT_NAMES, error_message
 from ..models import (
     Campaign,
     Event,
@@ -369,7 +369,7 @@ def reports():
         problem = _("The end of the period must be after its start.")
         start, end = end, start
     return render_template("organizer/reports.html", report=school_report(g.school, start, end, now),
-                           problem=problem)
+                           problem=problem, call_result_names=CALL_RESULT_NAMES)
 
 
 @bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])
