@@ -217,6 +217,8 @@ def record_call(event, household, staff, outcome, now, reason=None, note=""):
         raise DomainError("choice_invalid", field="outcome")
     if outcome == CallResult.REACHED_CANT_COME and reason not in DeclineReason.ALL:
         raise DomainError("unknown_reason", field="reason")
+    if registration_service.registration_window(event, now) in ("event_not_found", "event_cancelled", "event_past"):
+        raise DomainError("event_closed")
     note = (note or "").strip()[:MAX_CALL_NOTE]
     invitation = db.session.execute(
         select(Invitation).where(Invitation.event_id == event.id, Invitation.household_id == household.id)

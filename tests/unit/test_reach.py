@@ -182,6 +182,13 @@ def test_a_call_that_breaks_a_rule_records_nothing(db, school, event, households
     assert db.session.execute(select(func.count()).select_from(CallOutcome)).scalar_one() == 0
 
 
+def test_no_call_is_recorded_for_an_event_that_is_over_or_cancelled(db, school, make_event, households, now):
+    for event in (make_event(days=-1), make_event(status="cancelled"), make_event(status="draft")):
+        with pytest.raises(DomainError) as raised:
+            reach.record_call(event, households["Rosa"], None, CallResult.NO_ANSWER, now)
+        assert raised.value.code == "event_closed"
+
+
 def test_no_answer_and_wrong_number_change_only_the_call_log(db, school, event, households, now):
     invite(event, now)
     reach.record_call(event, households["Rosa"], None, CallResult.NO_ANSWER, now)
