@@ -67,23 +67,26 @@ def event_reach(event_id):
     everyone = reach.event_standings(event)
     return render_template(
         "reach/event.html", event=_view(event), filters=filters,
-        standings=reach.event_standings(event, **filters), counts=reach.status_counts(everyone),
-        languages=sorted({standing.household.language for standing in everyone}),
+        standings=reach.filter_standings(everyone, **filters), counts=reach.status_counts(everyone),
+        languages=reach.standing_languages(everyone),
         reach_status_names=REACH_STATUS_NAMES, call_result_names=CALL_RESULT_NAMES,
     )
 
 
 def _call_list(event, failed=None, status=200):
     filters = _filters(default_status=reach.ReachStatus.NOT_REACHED_FILTER)
-    standings = reach.event_standings(event, **filters)
+    everyone = reach.event_standings(event)
+    standings = reach.filter_standings(everyone, **filters)
     forms = {standing.household.id: call_form(standing.household.id) for standing in standings}
     if failed is not None:
         household_id, form = failed
         forms[household_id] = form
-    everyone = reach.event_standings(event)
+        if all(standing.household.id != household_id for standing in standings):
+            # The form in trouble shows first, even when the filters would hide its household.
+            standings = [standing for standing in everyone if standing.household.id == household_id] + standings
     return render_template(
         "reach/calls.html", event=_view(event), filters=filters, standings=standings, forms=forms,
-        languages=sorted({standing.household.language for standing in everyone}),
+        languages=reach.standing_languages(everyone),
         reach_status_names=REACH_STATUS_NAMES, call_result_names=CALL_RESULT_NAMES,
     ), status
 

@@ -176,8 +176,12 @@ def event_standings(event, grade=None, language=None, status=None):
         standings.append(Standing(household=household, status=status_now, reason=reason, invitation=invitation,
                                   messages=sent, registration=registration, calls=household_calls,
                                   children=children))
-    standings = [standing for standing in standings if _matches(standing, grade, language, status)]
-    return sorted(standings, key=lambda standing: (standing.household.name.casefold(), standing.household.id))
+    standings.sort(key=lambda standing: (standing.household.name.casefold(), standing.household.id))
+    return filter_standings(standings, grade, language, status)
+
+
+def filter_standings(standings, grade=None, language=None, status=None):
+    return [standing for standing in standings if _matches(standing, grade, language, status)]
 
 
 def _matches(standing, grade, language, status):
@@ -195,17 +199,24 @@ def status_counts(standings):
     return [(status, counts[status]) for status in ReachStatus.ALL if counts[status]]
 
 
-def standing_languages(event):
+def standing_languages(standings):
     """The home languages among the event's households, for the filter."""
-    return sorted({standing.household.language for standing in event_standings(event)})
+    return sorted({standing.household.language for standing in standings})
 
 
 # -- calls ------------------------------------------------------------------------------
 
 def household_for_call(event, household_id):
-    """A household of the event's school, or None."""
+    """A household on the event's list (invited, or with an active student
+    in its grades), or None."""
     household = db.session.get(Household, household_id)
-    return household if household is not None and household.school_id == event.school_id else None
+    if household is None or household.school_id != event.school_id:
+        return None
+    grades = _event_grades(event)
+    invited = db.session.execute(select(Invitation.id).where(
+        Invitation.event_id == event.id, Invitation.household_id == household.id)).first() is not None
+    in_grades = any(student.grade in grades for student in active_students(household))
+    return household if invited or in_grades else None
 
 
 def record_call(event, household, staff, outcome, now, reason=None, note=""):
@@ -247,6 +258,15 @@ def record_call(event, household, staff, outcome, now, reason=None, note=""):
     db.session.add(call)
     db.session.flush()
     return call
+
+
+def forget_call_notes(cutoff):
+    """A caller's notes name a family's circumstances: they go with the
+    families of events that ended before `cutoff`; the outcomes stay."""
+    db.session.execute(
+        CallOutcome.__table__.update()
+        .where(CallOutcome.event_id.in_(select(Event.id).where(Event.ends_at < cutoff)), CallOutcome.note != "")
+        .values(note=""))
 
 
 def call_counts(event_ids):

@@ -20,7 +20,7 @@ from portal.models import (
     Source,
     Suppression,
 )
-from portal.services import invitations, reach, registration as registration_service
+from portal.services import invitations, privacy, reach, registration as registration_service
 from portal.services.errors import DomainError
 from portal.services.event_admin import to_local
 from portal.services.reports import school_report
@@ -310,3 +310,15 @@ def test_invitation_messages_are_listed_as_what_was_sent(db, school, event, hous
     [rosa] = [standing for standing in reach.event_standings(event) if standing.household.name == "Rosa"]
     assert [(message.kind, message.channel) for message in rosa.messages] == [(MessageKind.INVITATION, "sms")]
     assert rosa.phone == "+16125550101"
+
+
+def test_anonymize_old_forgets_the_notes_of_calls_about_old_events(db, school, make_event, households, now):
+    event = make_event(days=1)
+    reach.record_call(event, households["Rosa"], None, CallResult.REACHED_CANT_COME, now, reason="health",
+                      note="Her mother is in hospital")
+    db.session.commit()
+    privacy.anonymize_older_than(30, now + timedelta(days=10))
+    assert db.session.execute(select(CallOutcome.note)).scalar_one() == "Her mother is in hospital"
+    privacy.anonymize_older_than(30, now + timedelta(days=40))
+    call = db.session.execute(select(CallOutcome)).scalar_one()
+    assert (call.note, call.outcome, call.decline_reason) == ("", CallResult.REACHED_CANT_COME, "health")

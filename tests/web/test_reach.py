@@ -189,3 +189,20 @@ def test_who_the_school_reaches_page_and_csv(db, school, event, staff, now):
 def test_an_empty_roster_says_so(db, school, staff):
     assert "The roster is empty" in text_of(staff.get("/staff/reports/reach"))
     assert staff.get("/staff/reports/reach?start=2026-12-01&end=2026-01-01").status_code == 200
+
+
+def test_a_refused_call_shows_its_household_even_when_the_list_hides_it(db, school, event, staff, now):
+    households = setup_households(db, school, event, now)
+    rosa = households["Rosa"]  # registered: not on the default list
+    response = post(staff, f"/staff/events/{event.id}/calls/{rosa.id}", {f"call{rosa.id}-outcome": "reached_coming"})
+    html = text_of(response)
+    assert response.status_code == 422
+    assert "Rosa Díaz" in html and "already registered" in html
+    assert db.session.execute(select(func.count()).select_from(CallOutcome)).scalar_one() == 0
+
+
+def test_a_household_not_on_the_events_list_cannot_be_called_about_it(db, school, event, staff, now):
+    setup_households(db, school, event, now)
+    senior = make_household(db, school, "Senior", "en", phone="+16125550130", grades=("12",))
+    response = post(staff, f"/staff/events/{event.id}/calls/{senior.id}", {f"call{senior.id}-outcome": "no_answer"})
+    assert response.status_code == 404
