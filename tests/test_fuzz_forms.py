@@ -1209,6 +1209,7 @@ FUZZED_POST_ENDPOINTS = {
     "organizer.new_message", "auth.account",
     "frontdesk.scan", "frontdesk.check_in", "frontdesk.admit", "frontdesk.undo", "frontdesk.walk_in",
     "frontdesk.no_shows",
+    "organizer.record_call",  # in tests/test_fuzz_reach.py
 }
 
 
