@@ -169,9 +169,8 @@ def not_reached_csv():
 # -- who the school reaches --------------------------------------------------------------------
 
 def _school_reach():
-    today = reach.local_today(g.school, utcnow())
-    start = _date_arg("start", reach.school_year_start(today))
-    end = _date_arg("end", today)
+    year = reach.school_year(reach.local_today(g.school, utcnow()))
+    start, end = _date_arg("start", year[0]), _date_arg("end", year[1])
     problem = None
     if end < start:
         problem = _("The end of the period must be after its start.")

@@ -284,6 +284,12 @@ def school_year_start(today):
     return start if start <= today else date(today.year - 1, month, day)
 
 
+def school_year(today):
+    """(first day, last day) of the school year `today` is in."""
+    start = school_year_start(today)
+    return start, date(start.year + 1, *SCHOOL_YEAR_START) - timedelta(days=1)
+
+
 @dataclass
 class NotReachedHousehold:
     household: Household

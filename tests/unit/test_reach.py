@@ -216,6 +216,7 @@ def test_the_school_year_starts_on_august_first():
     assert reach.school_year_start(date(2026, 11, 30)) == date(2026, 8, 1)
     assert reach.school_year_start(date(2027, 3, 2)) == date(2026, 8, 1)
     assert reach.school_year_start(date(2026, 8, 1)) == date(2026, 8, 1)
+    assert reach.school_year(date(2027, 3, 2)) == (date(2026, 8, 1), date(2027, 7, 31))
 
 
 def test_not_reached_leaves_out_who_registered_answered_or_was_reached_by_phone(db, school, event, households,
