@@ -106,6 +106,35 @@ class InvitationAnswer(Term):
     CANT_COME = "cant_come", _p("invitation answer", "Can't come")
 
 
+class ReachStatus(Term):
+    """Where a household stands for one event."""
+
+    REGISTERED = "registered", _p("household status", "Registered")
+    CANT_COME = "cant_come", _p("household status", "Can't come")
+    NO_ANSWER = "no_answer", _p("household status", "No answer yet")
+    MESSAGE_FAILED = "message_failed", _p("household status", "Message failed")
+    NO_CONTACT = "no_contact", _p("household status", "No contact on file")
+    OPTED_OUT = "opted_out", _p("household status", "Opted out")
+    NOT_INVITED = "not_invited", _p("household status", "Not invited yet")
+
+
+# The households a caller works through: no answer of any kind yet.
+NOT_REACHED = (ReachStatus.NO_ANSWER, ReachStatus.MESSAGE_FAILED, ReachStatus.NO_CONTACT, ReachStatus.OPTED_OUT,
+               ReachStatus.NOT_INVITED)
+
+
+class CallResult(Term):
+    """What a call to a household gave."""
+
+    REACHED_COMING = "reached_coming", _l("Reached: coming")
+    REACHED_CANT_COME = "reached_cant_come", _l("Reached: can't come")
+    NO_ANSWER = "no_answer", _p("call result", "No answer")
+    WRONG_NUMBER = "wrong_number", _l("Wrong number")
+
+
+CALLS_THAT_REACHED = (CallResult.REACHED_COMING, CallResult.REACHED_CANT_COME)
+
+
 class HouseholdChannel(Term):
     """How the school reaches a household of its roster."""
 
@@ -159,4 +188,5 @@ GRADE_NAMES = {
 
 # Every enum a template compares against, by its class name.
 TEMPLATE_TERMS = (RegistrationStatus, EventStatus, Attendance, CheckInAction, Source, NeedKind, DeclineReason,
-                  Role, Channel, HouseholdChannel, InvitationAnswer, MessageKind, MessageStatus)
+                  Role, Channel, HouseholdChannel, InvitationAnswer, ReachStatus, CallResult, MessageKind,
+                  MessageStatus)

@@ -133,12 +133,12 @@ def error_message(code, **params):
 
 
 # The only numbers a door sentence states.
-DOOR_PARAMS = ("max", "capacity", "children", "party", "places")
+FRONTDESK_PARAMS = ("max", "capacity", "children", "party", "places")
 
 
 def frontdesk_message(code, **params):
     """The sentence for a service's error code, for front-desk staff."""
-    params = {key: value for key, value in params.items() if key in DOOR_PARAMS}
+    params = {key: value for key, value in params.items() if key in FRONTDESK_PARAMS}
     if code in FRONTDESK_MESSAGES:
         return str(FRONTDESK_MESSAGES[code])
     if code in ERROR_MESSAGES or code in COUNTED_MESSAGES:

@@ -14,7 +14,7 @@ from ..models import utcnow
 from ..services import checkin as service
 from ..services.search import search
 from ..services.seats import seats
-from ..services.windows import door_open
+from ..services.windows import checkin_open
 from ..views import service_call
 from . import bp
 from .forms import WalkInForm, json_body
@@ -58,7 +58,7 @@ def roster_json(event_id):
     registrations = service.roster(event.id, changed_since=since)
     return jsonify(
         event_id=event.id, full=since is None, stamp=stamp, now=now.isoformat(),
-        door_open=door_open(event, now),
+        checkin_open=checkin_open(event, now),
         counts=counts_dict(seats(event)),
         registrations=entries(registrations, event, script_entry),
     )

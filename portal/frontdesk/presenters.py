@@ -55,11 +55,11 @@ class DoorEvent:
     location: str
     capacity: int
     counts: object
-    door_open: bool
+    checkin_open: bool
     event: object
 
 
-def frontdesk_event(event, counts, door_open):
+def frontdesk_event(event, counts, checkin_open):
     language = current_language()
     title, title_language = event_title(event, language)
     tz = event.school.tz
@@ -67,7 +67,7 @@ def frontdesk_event(event, counts, door_open):
         id=event.id, title=title, title_language=title_language,
         day=format_day(event.starts_at, tz, language),
         time_range=format_time_range(event.starts_at, event.ends_at, tz, language),
-        location=event.location, capacity=event.capacity, counts=counts, door_open=door_open, event=event,
+        location=event.location, capacity=event.capacity, counts=counts, checkin_open=checkin_open, event=event,
     )
 
 

@@ -13,7 +13,7 @@ from ..models import Attendance, RegistrationStatus, utcnow
 from ..services import checkin as service
 from ..services.search import search
 from ..services.seats import confirmed_people, seats, seats_for
-from ..services.windows import door_open
+from ..services.windows import checkin_open
 from ..views import page_number, posted_form, service_call, status_for
 from . import api, bp
 from .forms import ArrivedForm, ClientKeyForm, WalkInForm
@@ -61,7 +61,7 @@ def _screen(event, now):
     the search box, and what the page's script needs."""
     counts = seats(event)
     return dict(
-        event=frontdesk_event(event, counts, door_open(event, now)),
+        event=frontdesk_event(event, counts, checkin_open(event, now)),
         strings=script_strings(event),
         walk_in_form=WalkInForm(event, meta={"csrf": False}, formdata=None),
     )
@@ -76,7 +76,7 @@ def today():
     events = service.frontdesk_events(g.school, now)
     counts = seats_for(events)
     return render_template("frontdesk/today.html", events=[
-        frontdesk_event(event, counts[event.id], door_open(event, now)) for event in events
+        frontdesk_event(event, counts[event.id], checkin_open(event, now)) for event in events
     ])
 
 
@@ -208,5 +208,5 @@ def no_shows(event_id):
                            marked), "success")
             return redirect(url_for(".event", event_id=event.id))
     counts = seats(event)
-    return render_template("frontdesk/no_shows.html", event=frontdesk_event(event, counts, door_open(event, now)),
+    return render_template("frontdesk/no_shows.html", event=frontdesk_event(event, counts, checkin_open(event, now)),
                            started=now >= event.starts_at), status_for()

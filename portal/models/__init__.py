@@ -1,5 +1,6 @@
 from ..vocabulary import (
     Attendance,
+    CallResult,
     Channel,
     CheckInAction,
     DeclineReason,
@@ -8,11 +9,13 @@ from ..vocabulary import (
     MessageKind,
     MessageStatus,
     NeedKind,
+    ReachStatus,
     RegistrationStatus,
     Role,
     Source,
 )
 from .base import utcnow
+from .calls import CallOutcome
 from .checkin import CheckIn
 from .decline import Decline
 from .event import MAX_CAPACITY, Event, EventText
@@ -35,4 +38,5 @@ __all__ = [
     "MessageKind", "MessageStatus", "OutboxMessage", "Suppression",
     "HouseholdChannel", "Guardian", "Household", "RosterImport", "Student", "student_guardian",
     "DECLINE_REASONS_BY_NUMBER", "InboundSms", "Invitation", "InvitationAnswer",
+    "CallOutcome", "CallResult", "ReachStatus",
 ]

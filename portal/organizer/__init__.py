@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("organizer", __name__, url_prefix="/staff")
 
-from . import invitations, views  # noqa: E402,F401
+from . import invitations, reach, views  # noqa: E402,F401

@@ -73,8 +73,8 @@ def is_frontdesk_event(event, now):
     ).first() is not None
 
 
-def _check_door_open(event, now):
-    windows.check_open(event, now, windows.DOOR, CheckInError)
+def _check_checkin_open(event, now):
+    windows.check_open(event, now, windows.CHECK_IN, CheckInError)
 
 
 # -- what changed -----------------------------------------------------------------------
@@ -228,7 +228,7 @@ def check_in(event, registration_id, user, now, adults=None, children=None, clie
     already_checked_in with who checked them in and when. A family marked
     as a no-show is checked in all the same."""
     client_key = _clean_client_key(client_key)
-    _check_door_open(event, now)
+    _check_checkin_open(event, now)
     registration = _lock_registration(event, registration_id)
     earlier = _earlier_action(client_key)
     if earlier is not None:
@@ -263,7 +263,7 @@ def admit(event, registration_id, user, now, adults=None, children=None, client_
     """A waitlisted family came anyway: confirm them, even over capacity, and
     check them in. A family already confirmed is simply checked in."""
     client_key = _clean_client_key(client_key)
-    _check_door_open(event, now)
+    _check_checkin_open(event, now)
     if lock_row(Event, event.id) is None:  # the seats taken change: the event row first
         raise CheckInError("event_not_found")
     registration = _lock_registration(event, registration_id)
@@ -289,7 +289,7 @@ def walk_in(event, details, user, now, client_key=None):
     email optional), confirmed even over capacity, and checked in with the
     numbers given. The same client_key sent again registers nobody new."""
     client_key = _clean_client_key(client_key)
-    _check_door_open(event, now)
+    _check_checkin_open(event, now)
     try:
         registered = register(event.id, details, now, submission_key=client_key, source=Source.WALK_IN,
                               enforce_deadline=False, admit_over_capacity=True)
@@ -331,7 +331,7 @@ def scan(event, text, user, now, client_key=None):
     if found.status == RegistrationStatus.CANCELLED:
         raise CheckInError("registration_cancelled")
     if found.status == RegistrationStatus.WAITLISTED:
-        _check_door_open(event, now)
+        _check_checkin_open(event, now)
         return DoorResult("waitlisted", db.session.get(Registration, found.id))
     return check_in(event, found.id, user, now, client_key=client_key)
 

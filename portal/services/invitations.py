@@ -21,6 +21,7 @@ from ..models import (
     InvitationAnswer,
     MessageKind,
     OutboxMessage,
+    Source,
     Student,
     Suppression,
 )
@@ -254,14 +255,20 @@ def prefilled_details(invitation):
     """What the registration form shows from the roster: the guardian, the
     household's contact and language, one adult and its children in the
     event's grades."""
-    household, event = invitation.household, invitation.event
+    return household_details(invitation.household, invitation.event, invitation.language,
+                             "email" if invitation.channel == "email" else "sms")
+
+
+def household_details(household, event, language, contact_preference="sms"):
+    """A household registered from the roster: one adult and its children
+    in the event's grades, reached at the household's contact."""
     children = children_in_grades(household, event.grades)
     return FamilyDetails(
         name=household.name or (household.guardians[0].name if household.guardians else ""),
-        language=invitation.language, adults=1, children=len(children),
+        language=language, adults=1, children=len(children),
         email=household.email, phone=household.phone,
         grades=sorted({student.grade for student in children}, key=GRADES.index),
-        contact_preference=Channel.EMAIL if invitation.channel == Channel.EMAIL else Channel.SMS,
+        contact_preference=contact_preference,
     )
 
 
@@ -270,12 +277,14 @@ def _mark_answered(invitation, answer, now):
     invitation.answered_at = now
 
 
-def register(invitation, details, now, submission_key=None, address_hash=None):
+def register(invitation, details, now, submission_key=None, address_hash=None, source=Source.ONLINE,
+             enforce_deadline=True):
     """Register the household with the same rules as any family (capacity,
     waitlist, the event's lock); the registration points to the household
     and the invitation is answered."""
     registered = registration_service.register(
-        invitation.event_id, details, now, submission_key=submission_key, address_hash=address_hash)
+        invitation.event_id, details, now, submission_key=submission_key, address_hash=address_hash,
+        source=source, enforce_deadline=enforce_deadline)
     registered.registration.household_id = invitation.household_id
     invitation.registration_id = registered.registration.id
     _mark_answered(invitation, InvitationAnswer.REGISTERED, now)

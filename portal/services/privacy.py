@@ -13,7 +13,7 @@ from ..models import (
     Registration,
     Suppression,
 )
-from . import roster
+from . import reach, roster
 from .contact import normalize_email, normalize_phone
 from .links import forget_links
 from .registration import cancel_registration
@@ -64,11 +64,13 @@ def _forget_messages(which):
 
 
 def anonymize_older_than(days, now):
-    """Forget the families of events that ended more than `days` ago, and
-    the students no roster import has listed for as long. Returns how many
+    """Forget the families of events that ended more than `days` ago (and
+    the notes of calls to them), and the students no roster import has
+    listed for as long. Returns how many
     registrations were anonymized."""
     cutoff = now - timedelta(days=days)
     roster.forget_inactive_older_than(cutoff)
+    reach.forget_call_notes(cutoff)
     registrations = db.session.execute(
         select(Registration).join(Event, Event.id == Registration.event_id)
         .where(Event.ends_at < cutoff, or_(Registration.email.is_not(None), Registration.phone.is_not(None),

@@ -245,7 +245,7 @@ def register(event_id, details, now, submission_key=None, source=Source.ONLINE,
         earlier = find_by_submission(submission_key)
         if earlier is not None:
             raise RegistrationError("duplicate_submission", registration_id=earlier.id)
-    windows.check_open(event, now, windows.DOOR_REGISTRATION if admit_over_capacity else _form_window(enforce_deadline))
+    windows.check_open(event, now, windows.WALK_IN if admit_over_capacity else _form_window(enforce_deadline))
     _check_details(event, details, admit_over_capacity, by_staff=source != Source.ONLINE)
     _check_not_already_registered(event, details)
 

@@ -17,6 +17,7 @@ from ..models import (
     Registration,
 )
 from ..models.grades import GRADE_BIT
+from .reach import call_counts
 from .seats import CONFIRMED, seats_of_events
 
 
@@ -38,6 +39,11 @@ class Report:
     by_language: list = field(default_factory=list)  # [(language, families)]
     needs: list = field(default_factory=list)  # [(kind, families)]
     reasons: list = field(default_factory=list)  # [(reason, answers)]
+    calls: list = field(default_factory=list)  # [(outcome, calls)]
+
+    @property
+    def calls_made(self):
+        return sum(number for _outcome, number in self.calls)
 
     @property
     def attendance_rate(self):
@@ -102,4 +108,5 @@ def school_report(school, start, end, now):
         .where(Decline.event_id.in_(select(Event.id).where(in_window)))
         .group_by(Decline.reason).order_by(func.count().desc(), Decline.reason)
     ).all()
+    report.calls = call_counts(select(Event.id).where(in_window))
     return report

@@ -19,7 +19,7 @@ class Window:
     drafts: bool = False  # may happen while the event is a draft
     until_start: bool = True  # closes when the event starts
     until_deadline: bool = False  # closes at the registration deadline
-    from_door_day: bool = False  # opens at midnight (school time) of the day the event starts
+    from_event_day: bool = False  # opens at midnight (school time) of the day the event starts
     from_start: bool = False  # opens when the event starts
 
 
@@ -29,14 +29,16 @@ FAMILY_FORM = Window(until_deadline=True)
 STAFF_FORM = Window()
 # A family tells us it cannot come.
 DECLINE_FORM = Window()
+# Staff call a household about the event and write down what it said.
+CALL = Window()
 # Places are given to waiting families, in turn.
 PROMOTION = Window()
 # An organizer confirms one family by hand (restores it, or promotes it out of turn), draft or not.
 BY_HAND = Window(drafts=True)
 # The door registers a family that walked in: it never turns a family away.
-DOOR_REGISTRATION = Window(until_start=False)
+WALK_IN = Window(until_start=False)
 # The front desk checks families in: from the event's day on, and afterwards, to put mistakes right.
-DOOR = Window(until_start=False, from_door_day=True)
+CHECK_IN = Window(until_start=False, from_event_day=True)
 # Families not checked in are marked as no-shows once the event has started.
 NO_SHOWS = Window(until_start=False, from_start=True)
 
@@ -47,7 +49,7 @@ def closed_reason(event, now, window=FAMILY_FORM):
         return "event_cancelled"
     if event.status != EventStatus.PUBLISHED and not (window.drafts and event.status == EventStatus.DRAFT):
         return "event_not_found"
-    if window.from_door_day and now < day_start(event.starts_at, event.school.tz):
+    if window.from_event_day and now < day_start(event.starts_at, event.school.tz):
         return "checkin_not_open"
     if window.from_start and now < event.starts_at:
         return "event_not_started"
@@ -69,6 +71,6 @@ def check_open(event, now, window=FAMILY_FORM, error=RegistrationError):
         raise error(reason)
 
 
-def door_open(event, now):
+def checkin_open(event, now):
     """Whether the front desk may check families in now."""
-    return is_open(event, now, DOOR)
+    return is_open(event, now, CHECK_IN)

