@@ -4,7 +4,7 @@ bp = Blueprint("frontdesk", __name__, url_prefix="/staff/frontdesk")
 
 # The front desk's pages were at /staff/frontdesk: tablets keep that address
 # bookmarked, so it leads to the same page at its new one.
-old_address = Blueprint("frontdesk_old_address", __name__, url_prefix="/staff/frontdesk")
+old_address = Blueprint("frontdesk_old_address", __name__, url_prefix="/staff/checkin")
 
 
 @old_address.get("/", defaults={"rest": ""})

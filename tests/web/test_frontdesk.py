@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
+from portal.frontdesk import old_address
 from portal.models import Attendance, CheckIn, EventStatus, Registration, RegistrationStatus, utcnow
 from portal.services import registration as registration_service
 from portal.services.schools import ensure_school
@@ -628,7 +629,9 @@ def test_a_whole_surrogate_pair_in_json_is_a_character_like_any_other(db, staff_
 
 def test_the_old_check_in_address_leads_to_the_front_desk(client):
     """Tablets keep the front desk's old address bookmarked."""
-    for old, new in [("/staff/frontdesk/", "/staff/frontdesk/"),
-                     ("/staff/frontdesk/events/7?q=ana", "/staff/frontdesk/events/7?q=ana")]:
+    moved_from = old_address.url_prefix
+    assert moved_from == "/staff/" + "checkin"
+    for old, new in [(f"{moved_from}/", "/staff/frontdesk/"),
+                     (f"{moved_from}/events/7?q=ana", "/staff/frontdesk/events/7?q=ana")]:
         response = client.get(old)
         assert response.status_code == 301 and response.headers["Location"] == new
