@@ -1,4 +1,4 @@
-from flask import Blueprint, redirect
+from flask import Blueprint, redirect, request
 
 bp = Blueprint("frontdesk", __name__, url_prefix="/staff/frontdesk")
 
@@ -10,7 +10,8 @@ old_address = Blueprint("frontdesk_old_address", __name__, url_prefix="/staff/ch
 @old_address.get("/", defaults={"rest": ""})
 @old_address.get("/<path:rest>")
 def moved(rest):
-    return redirect(f"{bp.url_prefix}/{rest}", code=301)
+    query = request.query_string.decode()
+    return redirect(f"{bp.url_prefix}/{rest}" + (f"?{query}" if query else ""), code=301)
 
 
 from . import api, views  # noqa: E402,F401
