@@ -102,8 +102,8 @@ def test_a_scanned_code_checks_the_family_in_and_the_count_goes_up(db, tonight, 
         ["Childcare room: 1 child (age 4)", "Ride home: 3 seats", "Interpreter: Spanish"])
     expect(page.locator("#frontdesk-q")).to_have_value("")
     expect(page.locator("#frontdesk-q")).to_be_focused()  # ready for the next family
-    expect(row(page, jose_id)).to_have_class(re.compile(r"\bfd-attended\b"))
-    expect(row(page, jose_id)).not_to_have_class(re.compile(r"\bfd-pending\b"))  # the server has it
+    expect(row(page, jose_id)).to_have_class(re.compile(r"\bfrontdesk-attended\b"))
+    expect(row(page, jose_id)).not_to_have_class(re.compile(r"\bfrontdesk-pending\b"))  # the server has it
     registration = stored(db, jose_id)
     assert (registration.attendance, registration.arrived_adults, registration.arrived_children) == (
         Attendance.ATTENDED, 2, 1)
@@ -131,7 +131,7 @@ def test_a_scanned_code_checks_the_family_in_and_the_count_goes_up(db, tonight, 
     expect(page.locator("#frontdesk-message")).to_have_text("Nguyễn Thị Lan is checked in.")
     expect(page.locator("#frontdesk-panel")).to_contain_text("1 adult and 1 child")
     expect(page.locator("#frontdesk-arrived-people")).to_have_text("5")
-    expect(page.locator(f"#frontdesk-list > li[data-id='{lan_id}']")).not_to_have_class(re.compile(r"\bfd-pending\b"))
+    expect(page.locator(f"#frontdesk-list > li[data-id='{lan_id}']")).not_to_have_class(re.compile(r"\bfrontdesk-pending\b"))
     registration = stored(db, lan_id)
     assert (registration.arrived_adults, registration.arrived_children) == (1, 1)
 
@@ -139,7 +139,7 @@ def test_a_scanned_code_checks_the_family_in_and_the_count_goes_up(db, tonight, 
     page.locator("#frontdesk-panel form[data-action=undo] button").click()
     expect(page.locator("#frontdesk-message")).to_have_text("The check-in of Nguyễn Thị Lan is undone.")
     expect(page.locator("#frontdesk-arrived-people")).to_have_text("3")
-    expect(page.locator(f"#frontdesk-list > li[data-id='{lan_id}']")).not_to_have_class(re.compile(r"\bfd-pending\b"))
+    expect(page.locator(f"#frontdesk-list > li[data-id='{lan_id}']")).not_to_have_class(re.compile(r"\bfrontdesk-pending\b"))
     assert stored(db, lan_id).attendance == Attendance.UNKNOWN
 
     # A waitlisted family came anyway: admitted over capacity, with a warning.
@@ -150,7 +150,7 @@ def test_a_scanned_code_checks_the_family_in_and_the_count_goes_up(db, tonight, 
     expect(page.locator("#frontdesk-message")).to_contain_text("over capacity (11 people for 6 places)")
     expect(page.locator("#frontdesk-over")).to_be_visible()
     expect(page.locator("#frontdesk-waitlisted-families")).to_have_text("0")
-    expect(row(page, big_id)).not_to_have_class(re.compile(r"\bfd-pending\b"))
+    expect(row(page, big_id)).not_to_have_class(re.compile(r"\bfrontdesk-pending\b"))
     registration = stored(db, big_id)
     assert (registration.status, registration.attendance) == (RegistrationStatus.CONFIRMED, Attendance.ATTENDED)
     assert blocked == []

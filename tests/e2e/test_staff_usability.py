@@ -92,8 +92,8 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
     page.keyboard.type(jose_code[2:])
     page.keyboard.press("Enter")
     expect(message).to_have_text("José Núñez is checked in.")
-    expect(row(page, jose_id)).to_have_class(re.compile(r"\bfd-attended\b"))
-    expect(row(page, jose_id)).not_to_have_class(re.compile(r"\bfd-pending\b"))  # the server has it
+    expect(row(page, jose_id)).to_have_class(re.compile(r"\bfrontdesk-attended\b"))
+    expect(row(page, jose_id)).not_to_have_class(re.compile(r"\bfrontdesk-pending\b"))  # the server has it
     assert stored(db, jose_id).attendance == Attendance.ATTENDED
     expect(search).to_have_value("")
     expect(search).to_be_focused()
@@ -110,13 +110,13 @@ def test_a_scan_after_a_name_search_checks_the_scanned_family_in(db, tonight, de
     unknown = next(code for code in ("ACDEFG", "HJKMNP", "QRTUVW") if code not in used)
     page.keyboard.type(unknown)
     page.keyboard.press("Enter")
-    expect(message).to_have_class(re.compile(r"\bfd-message-error\b"))
+    expect(message).to_have_class(re.compile(r"\bfrontdesk-message-error\b"))
     expect(message).to_contain_text(unknown)
     expect(page.locator("#frontdesk-alert")).to_contain_text(unknown)  # read out at once
     search.fill("")
     page.keyboard.type("nobody by this name")
     page.keyboard.press("Enter")
-    expect(message).to_have_class(re.compile(r"\bfd-message-error\b"))
+    expect(message).to_have_class(re.compile(r"\bfrontdesk-message-error\b"))
     expect(message).to_contain_text("no family matches “nobody by this name”")
 
     # A walk-in leaves the box empty and focused too.
