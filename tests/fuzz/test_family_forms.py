@@ -1,5 +1,6 @@
 """The family's forms: register, change, cancel or delete a registration,
-ask for a lost link, say they cannot come."""
+ask for a lost link, say they cannot come; and the household's personal
+invitation link."""
 from hypothesis import given, strategies as st
 
 from portal.extensions import db as _db
@@ -86,3 +87,27 @@ def test_fuzz_family_decline(world, data):
     pairs = data.draw(form_fields(world.specs["decline"]), label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
     desk.check("decline", lambda: desk.post(f"/events/{event_id(world, key)}/decline", pairs, csrf, lang), csrf)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_register(world, data):
+    desk = family_desk(world)
+    who = data.draw(st.sampled_from(["Rosa Díaz"] * 3 + ["Linh Tran"] * 2 + ["Amina Farah", "bogus", "long"]),
+                    label="invitation")
+    token = world.invitation_tokens.get(who, "t" * 65 if who == "long" else "A" * 22)
+    pairs = data.draw(form_fields(world.specs["registration"], data.draw(plausible_registration())), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("invitation", lambda: desk.post(f"/i/{token}", pairs, csrf, lang), csrf, allow=only_links_sent_again)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_decline(world, data):
+    desk = family_desk(world)
+    who = data.draw(st.sampled_from(["Rosa Díaz"] * 3 + ["Linh Tran"] * 2 + ["Amina Farah", "bogus"]),
+                    label="invitation")
+    token = world.invitation_tokens.get(who, "A" * 22)
+    pairs = data.draw(form_fields(world.specs["decline"]), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("invitation decline", lambda: desk.post(f"/i/{token}/decline", pairs, csrf, lang), csrf)
