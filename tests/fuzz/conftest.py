@@ -33,6 +33,15 @@ def form_specs(app, build):
         return specs_of(build())
 
 
+def invited_household(world, db, name="Wei Chen", language="zh"):
+    """A new household of the roster invited to the open event by text: its link's token."""
+    household = make_household(db, world.school, name, language, phone=fresh_phone(), grades=("K",))
+    invitations.send_invitations(world.events["open"], world.organizer, ["K"], world.app.config["SECRET_KEY"],
+                                 world.now)
+    db.session.commit()
+    return invitations.invitation_token(world.app.config["SECRET_KEY"], world.events["open"].id, household.id)
+
+
 class World(SimpleNamespace):
     def __repr__(self):  # Hypothesis prints the arguments of a failing example
         return "world"

@@ -10,12 +10,13 @@ from hypothesis import given, settings, strategies as st
 from sqlalchemy import delete
 
 from portal.extensions import db as _db
-from portal.models import EventStatus, LoginThrottle, utcnow
+from portal.models import GRADES, EventStatus, LoginThrottle, utcnow
 from portal.notifications.inbound import START_WORDS, STOP_WORDS
 from portal.notifications.render import unsubscribe_token
 from portal.services.contact import normalize_phone
 from portal.services.users import issue_password_link
 from tests.conftest import STAFF_PASSWORD
+from tests.fuzz.conftest import fresh_phone
 from tests.fuzz.harness import (
     EXAMPLES,
     FUZZ,
@@ -44,6 +45,7 @@ from tests.fuzz.strategies import (
     plausible_registration,
     triggers_known_bug,
 )
+from tests.invitation_helpers import make_household
 
 NEXT_TARGETS = st.one_of(
     st.sampled_from(["", "/staff/events", "/staff/frontdesk/", "//evil.example/x", "https://evil.example/",
@@ -238,6 +240,9 @@ def test_fuzz_invite_families(world, data):
     desk = organizer_desk(world)
     key = data.draw(st.sampled_from(["open"] * 6 + ["plain", "cancelled", "past", "elsewhere", "missing"]),
                     label="event")
+    # A household not yet invited anywhere, so that a send has someone to invite.
+    grades = data.draw(st.lists(st.sampled_from(GRADES), min_size=1, max_size=3, unique=True), label="its grades")
+    make_household(_db, world.school, "Wei Chen", "zh", phone=fresh_phone(), grades=grades)
     specs = world.specs["invite"] + [Spec("action", "choice", ("preview", "send"))]
     pairs = data.draw(form_fields(specs), label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
