@@ -14,7 +14,7 @@ from ..forms import DayField
 from ..i18n import current_language, format_moment, language_name
 from ..models import GRADES, CallResult, Registration, RegistrationStatus, utcnow
 from ..presenters import event_view
-from ..services import reach, registration as registration_service, seats
+from ..services import reach, seats
 from ..services.errors import DomainError
 from ..views import event_of_my_school_or_404
 from ..vocabulary import GRADE_NAMES, ReachStatus
@@ -124,7 +124,7 @@ def _called_message(household, call):
         registration = db.session.get(Registration, call.registration_id)
         if registration.status == RegistrationStatus.WAITLISTED:
             return _("%(name)s is on the waitlist: number %(position)s in line.", name=household.name,
-                     position=registration_service.waitlist_position(registration))
+                     position=seats.waitlist_position(registration))
         return _("%(name)s is registered.", name=household.name)
     return _("The call to %(name)s is recorded.", name=household.name)
 

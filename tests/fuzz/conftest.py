@@ -10,14 +10,16 @@ from portal.auth.forms import LoginForm, SetPasswordForm, StaffSettingsForm
 from portal.frontdesk.forms import ArrivedForm, ClientKeyForm, WalkInForm
 from portal.models import EventStatus, RegistrationStatus, utcnow
 from portal.organizer.forms import campaign_form, event_form
+from portal.organizer.invitation_forms import FollowUpForm, invite_form
 from portal.public.forms import DeclineForm, LinkAgainForm
 from portal.registration_form import registration_form
-from portal.services import checkin as checkin_service, registration as registration_service
+from portal.services import checkin as checkin_service, invitations, registration as registration_service
 from portal.services.schools import ensure_school
 from portal.services.users import create_user
 from tests.conftest import QUICK_HASH
 from tests.fuzz.harness import csrf_token_of
 from tests.fuzz.strategies import specs_of
+from tests.invitation_helpers import make_household
 
 _phones = itertools.count(2000)
 
@@ -31,6 +33,15 @@ def form_specs(app, build):
         return specs_of(build())
 
 
+def invited_household(world, db, name="Wei Chen", language="zh"):
+    """A new household of the roster invited to the open event by text: its link's token."""
+    household = make_household(db, world.school, name, language, phone=fresh_phone(), grades=("K",))
+    invitations.send_invitations(world.events["open"], world.organizer, ["K"], world.app.config["SECRET_KEY"],
+                                 world.now)
+    db.session.commit()
+    return invitations.invitation_token(world.app.config["SECRET_KEY"], world.events["open"].id, household.id)
+
+
 class World(SimpleNamespace):
     def __repr__(self):  # Hypothesis prints the arguments of a failing example
         return "world"
@@ -38,8 +49,9 @@ class World(SimpleNamespace):
 
 @pytest.fixture
 def world(app, db, school, make_event, family, now):
-    """Two schools, staff of every role, events in every state, and families
-    registered for them (confirmed, waitlisted, cancelled, checked in)."""
+    """Two schools, staff of every role, events in every state, families
+    registered for them (confirmed, waitlisted, cancelled, checked in), and
+    households of the roster, invited to the open event or not."""
     w = World(app=app, school=school, now=now, desks={})
     w.other_school = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
 
@@ -109,6 +121,18 @@ def world(app, db, school, make_event, family, now):
     assert w.regs["Big Waiting Family"].status == RegistrationStatus.WAITLISTED
     assert w.regs["Tonight Waiting"].status == RegistrationStatus.WAITLISTED
 
+    # Roster households: two invited to the open event (one by text, one by email), one not yet.
+    w.households = {
+        "Rosa Díaz": make_household(db, school, "Rosa Díaz", "es", phone=fresh_phone(), grades=("K", "3")),
+        "Linh Tran": make_household(db, school, "Linh Tran", "vi", email="linh@example.org", grades=("1",)),
+    }
+    invitations.send_invitations(ev["open"], w.organizer, ["K", "1", "3"], app.config["SECRET_KEY"], now)
+    db.session.commit()
+    w.households["Amina Farah"] = make_household(db, school, "Amina Farah", "so", phone=fresh_phone(),
+                                                 grades=("2",))
+    w.invitation_tokens = {name: invitations.invitation_token(app.config["SECRET_KEY"], ev["open"].id, household.id)
+                           for name, household in w.households.items()}
+
     w.specs = {
         "registration": form_specs(app, lambda: registration_form(ev["open"], "en")),
         "decline": form_specs(app, DeclineForm),
@@ -120,6 +144,8 @@ def world(app, db, school, make_event, family, now):
         "staff_settings": form_specs(app, lambda: StaffSettingsForm(app.config["PORTAL_LANGUAGES"])),
         "event": form_specs(app, event_form),
         "campaign": form_specs(app, campaign_form),
+        "invite": form_specs(app, lambda: invite_form(ev["open"])),
+        "follow_up": form_specs(app, FollowUpForm),
         "arrived": form_specs(app, lambda: ArrivedForm(meta={"csrf": False}, formdata=None)),
         "client_key": form_specs(app, lambda: ClientKeyForm(meta={"csrf": False}, formdata=None)),
         "walk_in": form_specs(app, lambda: WalkInForm(ev["tonight"], meta={"csrf": False}, formdata=None)),

@@ -12,6 +12,7 @@ FUZZED_POST_VIEWS = [
     ("public", "invitation invitation_decline"),  # test_family_forms: a household's personal link
     ("organizer", "invite invitation_follow_up"),  # test_staff_forms: inviting families
     ("roster", "upload columns confirm cancel"),  # test_roster_forms
+    ("organizer", "record_call"),  # test_reach_forms: the call list of families not yet reached
     ("frontdesk", "scan check_in admit undo walk_in no_shows"),  # test_frontdesk_forms (no_shows: test_staff_forms)
 ]
 

@@ -1,11 +1,12 @@
 """The family's forms: register, change, cancel or delete a registration,
-ask for a lost link, say they cannot come."""
+ask for a lost link, say they cannot come; and the household's personal
+invitation link."""
 from hypothesis import given, strategies as st
 
 from portal.extensions import db as _db
 from portal.models import utcnow
 from portal.services import registration as registration_service
-from tests.fuzz.conftest import fresh_phone
+from tests.fuzz.conftest import fresh_phone, invited_household
 from tests.fuzz.harness import (
     FUZZ,
     answered_ok,
@@ -86,3 +87,31 @@ def test_fuzz_family_decline(world, data):
     pairs = data.draw(form_fields(world.specs["decline"]), label="fields")
     csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
     desk.check("decline", lambda: desk.post(f"/events/{event_id(world, key)}/decline", pairs, csrf, lang), csrf)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_register(world, data):
+    desk = family_desk(world)
+    who = data.draw(st.sampled_from(["fresh"] * 4 + ["Rosa Díaz"] * 2 + ["Linh Tran", "Amina Farah", "bogus", "long"]),
+                    label="invitation")
+    if who == "fresh":
+        world.invitation_tokens["fresh"] = invited_household(world, _db)
+    token = world.invitation_tokens.get(who, "t" * 65 if who == "long" else "A" * 22)
+    pairs = data.draw(form_fields(world.specs["registration"], data.draw(plausible_registration())), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("invitation", lambda: desk.post(f"/i/{token}", pairs, csrf, lang), csrf, allow=only_links_sent_again)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_decline(world, data):
+    desk = family_desk(world)
+    who = data.draw(st.sampled_from(["fresh"] * 4 + ["Rosa Díaz"] * 2 + ["Linh Tran", "Amina Farah", "bogus"]),
+                    label="invitation")
+    if who == "fresh":
+        world.invitation_tokens["fresh"] = invited_household(world, _db)
+    token = world.invitation_tokens.get(who, "A" * 22)
+    pairs = data.draw(form_fields(world.specs["decline"]), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    desk.check("invitation decline", lambda: desk.post(f"/i/{token}/decline", pairs, csrf, lang), csrf)

@@ -1,7 +1,8 @@
 """The staff's forms: sign-in, password links, staff accounts, the privacy
-export, events, registrations by staff, messages to families, the buttons
-(a POST with nothing but its CSRF token), the family's links and webhooks,
-and the query strings of read-only pages."""
+export, events, registrations by staff, messages to families, inviting
+families from the roster and their follow-up, the buttons (a POST with
+nothing but its CSRF token), the family's links and webhooks, and the query
+strings of read-only pages."""
 import json
 from urllib.parse import quote, urlsplit
 
@@ -9,11 +10,13 @@ from hypothesis import given, settings, strategies as st
 from sqlalchemy import delete
 
 from portal.extensions import db as _db
-from portal.models import EventStatus, LoginThrottle, utcnow
+from portal.models import GRADES, EventStatus, LoginThrottle, utcnow
 from portal.notifications.inbound import START_WORDS, STOP_WORDS
 from portal.notifications.render import unsubscribe_token
+from portal.services.contact import normalize_phone
 from portal.services.users import issue_password_link
 from tests.conftest import STAFF_PASSWORD
+from tests.fuzz.conftest import fresh_phone
 from tests.fuzz.harness import (
     EXAMPLES,
     FUZZ,
@@ -42,6 +45,7 @@ from tests.fuzz.strategies import (
     plausible_registration,
     triggers_known_bug,
 )
+from tests.invitation_helpers import make_household
 
 NEXT_TARGETS = st.one_of(
     st.sampled_from(["", "/staff/events", "/staff/frontdesk/", "//evil.example/x", "https://evil.example/",
@@ -229,6 +233,33 @@ def test_fuzz_message_the_families(world, data):
     url = f"/staff/events/{event_id(world, key)}/messages/new"
     desk.check("message", lambda: desk.post(url, pairs, csrf, lang), csrf)
 
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invite_families(world, data):
+    desk = organizer_desk(world)
+    key = data.draw(st.sampled_from(["open"] * 6 + ["plain", "cancelled", "past", "elsewhere", "missing"]),
+                    label="event")
+    # A household not yet invited anywhere, so that a send has someone to invite.
+    grades = data.draw(st.lists(st.sampled_from(GRADES), min_size=1, max_size=3, unique=True), label="its grades")
+    make_household(_db, world.school, "Wei Chen", "zh", phone=fresh_phone(), grades=grades)
+    specs = world.specs["invite"] + [Spec("action", "choice", ("preview", "send"))]
+    pairs = data.draw(form_fields(specs), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    # A preview (200) changes nothing; only a send (a redirect with its message) may.
+    desk.check("invite", lambda: desk.post(f"/staff/events/{event_id(world, key)}/invite", pairs, csrf, lang), csrf)
+
+
+@FUZZ
+@given(data=st.data())
+def test_fuzz_invitation_follow_up(world, data):
+    desk = organizer_desk(world)
+    key = data.draw(st.sampled_from(["open"] * 6 + ["plain", "past", "elsewhere", "missing"]), label="event")
+    pairs = data.draw(form_fields(world.specs["follow_up"]), label="fields")
+    csrf, lang = data.draw(CSRF, label="csrf"), data.draw(LANGS, label="lang")
+    url = f"/staff/events/{event_id(world, key)}/invite/follow-up"
+    desk.check("follow-up", lambda: desk.post(url, pairs, csrf, lang), csrf)
+
 # =====================================================================================
 # Buttons (a POST with nothing but its CSRF token), links and webhooks
 # =====================================================================================
@@ -273,8 +304,10 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
                                            "bogus", "e30.bogus", "W10.x"]), label="token")
         url, success = f"/unsubscribe/{token}", answered_ok
     else:
-        phone = st.sampled_from([regs["José Núñez"].phone, "(612) 555-0199"])
-        words = st.sampled_from(sorted(STOP_WORDS | START_WORDS) + ["stop ", "Stop", "hello"])
+        phone = st.sampled_from([regs["José Núñez"].phone, "(612) 555-0199", world.households["Rosa Díaz"].phone,
+                                 world.households["Amina Farah"].phone])
+        words = st.sampled_from(sorted(STOP_WORDS | START_WORDS) + ["stop ", "Stop", "hello", "1", "2", "٣", "sí",
+                                                                    "no", "9"])
         pairs = pairs + data.draw(form_fields([Spec("From", "text"), Spec("Body", "text")],
                                               overrides={"From": phone, "Body": words}), label="message")
         url = "/sms/inbound"
@@ -282,8 +315,10 @@ def test_fuzz_staff_buttons_and_family_links(world, data):
         for name, field_value in pairs:
             form.setdefault(name, field_value)  # the view reads the first of repeated fields
 
-        def success(response, flashes):  # only STOP or START (from a phone number) changes anything
-            return (form.get("Body") or "").strip().upper() in STOP_WORDS | START_WORDS
+        def success(response, flashes):
+            """Only a text from a phone number changes anything: STOP or START,
+            or an answer (and its reply) to a roster household or an unknown number."""
+            return normalize_phone(form.get("From") or "") is not None
 
     # A family's unsubscribe link and the SMS webhook take no CSRF token (a mail
     # client's one-click unsubscribe; a provider's signed request).

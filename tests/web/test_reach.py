@@ -106,6 +106,18 @@ def test_reached_and_coming_registers_the_household(db, school, event, staff, no
     assert "Amina Yusuf is registered." in text_of(staff.get(response.headers["Location"]))
 
 
+def test_reached_and_coming_to_a_full_event_says_where_on_the_waitlist(db, school, make_event, staff, now):
+    event = make_event(capacity=2)
+    households = setup_households(db, school, event, now)  # Rosa and her child take both seats
+    amina = households["Amina"]
+    response = post(staff, f"/staff/events/{event.id}/calls/{amina.id}", {f"call{amina.id}-outcome": "reached_coming"})
+    assert response.status_code == 302
+    registration = db.session.execute(select(Registration).where(
+        Registration.household_id == amina.id)).scalar_one()
+    assert registration.status == "waitlisted"
+    assert "Amina Yusuf is on the waitlist: number 1 in line." in text_of(staff.get(response.headers["Location"]))
+
+
 def test_cant_come_needs_a_reason_and_keeps_what_was_typed(db, school, event, staff, now):
     households = setup_households(db, school, event, now)
     amina = households["Amina"]
