@@ -17,7 +17,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 
@@ -27,7 +26,7 @@ from sqlalchemy.engine import make_url
 from bench.district_data import ascii_of, codes
 from portal import create_app
 from portal.config import Config
-from portal.devtools import ensure_database
+from portal.devtools import bench_database
 from portal.extensions import db
 from portal.models import Event, EventStatus, Need, Registration, School, utcnow
 from portal.services.contact import search_key
@@ -132,13 +131,7 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    tmp = None
-    url = args.database_url
-    if not url:
-        tmp = tempfile.TemporaryDirectory()
-        url = f"sqlite:///{tmp.name}/bench.db"
-    elif url.startswith("postgres"):
-        ensure_database(url)
+    url, tmp = bench_database(args.database_url)
     rng = random.Random(args.seed)
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, TESTING=True)
     with app.app_context():

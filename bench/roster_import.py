@@ -17,7 +17,6 @@ import csv
 import io
 import os
 import random
-import tempfile
 import time
 
 from sqlalchemy import func, select
@@ -25,12 +24,12 @@ from sqlalchemy.engine import make_url
 
 from portal import create_app
 from portal.config import Config
+from portal.devtools import bench_database
 from portal.extensions import db
 from portal.models import Household, Student, utcnow
 from portal.services import roster
 from portal.services.roster_formats import guess_mapping, read_roster_file, rows_from_csv
 from portal.services.schools import ensure_school
-from tests.postgres import ensure_database
 from tests.roster_sample import sample_roster
 
 TARGET_SECONDS = 30
@@ -69,13 +68,7 @@ def main():
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args()
 
-    tmp = None
-    url = args.database_url
-    if not url:
-        tmp = tempfile.TemporaryDirectory()
-        url = f"sqlite:///{tmp.name}/bench.db"
-    elif url.startswith("postgres"):
-        ensure_database(url)
+    url, tmp = bench_database(args.database_url)
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, TESTING=True)
     with app.app_context():
         print(f"database: {db.engine.dialect.name} ({make_url(url).render_as_string(hide_password=True)}); "

@@ -4,6 +4,7 @@ that exists before the app starts.
 `python -m portal.devtools URL`: exit 0 when the PostgreSQL server at URL
 answers, creating the database when it does not exist yet; exit 1 if not."""
 import sys
+import tempfile
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -34,6 +35,18 @@ def empty_database(url):
             connection.execute(text("CREATE SCHEMA public"))
     finally:
         engine.dispose()
+
+
+def bench_database(url=None):
+    """(url, folder) for a benchmark: the database asked for (PostgreSQL is
+    created when missing), or a SQLite file in a temporary folder the caller
+    cleans up (folder is None when there is nothing to clean)."""
+    if not url:
+        folder = tempfile.TemporaryDirectory()
+        return f"sqlite:///{folder.name}/bench.db", folder
+    if url.startswith("postgres"):
+        ensure_database(url)
+    return url, None
 
 
 if __name__ == "__main__":
