@@ -1,6 +1,6 @@
 """How long importing a school district's roster takes.
 
-Writes a roster CSV of 20,000 students (tests/roster_sample.py: siblings,
+Writes a roster CSV of 20,000 students (portal/sample_roster.py: siblings,
 nine home languages, a few bad rows), then times what the organizer waits
 for: reading and checking the file (the preview), importing it into an
 empty roster, and importing it again with 5% of the students changed, 2%
@@ -27,10 +27,10 @@ from portal.config import Config
 from portal.devtools import bench_database
 from portal.extensions import db
 from portal.models import Household, Student, utcnow
+from portal.sample_roster import sample_roster
 from portal.services import roster
 from portal.services.roster_formats import guess_mapping, read_roster_file, rows_from_csv
 from portal.services.schools import ensure_school
-from tests.roster_sample import sample_roster
 
 TARGET_SECONDS = 30
 

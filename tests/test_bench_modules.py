@@ -19,7 +19,6 @@ def test_each_benchmark_starts(module):
     result = subprocess.run([sys.executable, "-m", f"bench.{module}", "--help"], cwd=BENCH.parent,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
-    assert "usage:" in result.stdout
 
 
 def test_no_benchmark_imports_the_test_suite():

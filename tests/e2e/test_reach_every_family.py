@@ -29,12 +29,12 @@ from portal.models import (
 )
 from portal.notifications.delivery import send_due
 from portal.notifications.invitation_text import REPLY_HINT
+from portal.sample_roster import sample_roster
 from portal.services import invitations
 from tests.conftest import sign_in
 from tests.e2e.conftest import PHONE, axe_check
 from tests.e2e.test_frontdesk import open_context  # noqa: F401 (a fixture)
 from tests.e2e.test_reach import save
-from tests.roster_sample import sample_roster
 from tests.servers import TWILIO_TOKEN, twilio  # noqa: F401 (a fixture)
 from tests.web.test_invitations import BASE, catalog, sms_app  # noqa: F401 (sms_app: a fixture)
 from tests.web.test_messages import twilio_signature

@@ -24,9 +24,9 @@ from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db as _db
 from portal.models import GRADES, Student
+from portal.sample_roster import HEADER, oneroster_users_csv, oneroster_zip, sample_roster
 from tests.fuzz.harness import FUZZ
 from tests.fuzz.strategies import GARBAGE
-from tests.roster_sample import HEADER, oneroster_users_csv, oneroster_zip, sample_roster
 from tests.rows import changes_between, describe, snapshot
 from tests.web.helpers import hidden_fields, text_of
 

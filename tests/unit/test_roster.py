@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.models import Guardian, Household, HouseholdChannel, Student
+from portal.sample_roster import HEADER, oneroster_users_csv, oneroster_zip, sample_roster
 from portal.services import privacy, registration as registration_service, roster
 from portal.services.errors import DomainError
 from portal.services.roster_formats import (
@@ -22,7 +23,6 @@ from portal.services.roster_formats import (
     read_roster_file,
     rows_from_csv,
 )
-from tests.roster_sample import HEADER, oneroster_users_csv, oneroster_zip, sample_roster
 
 
 def csv_text(header, *rows):

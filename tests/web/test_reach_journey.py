@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from portal.clock import to_local
 from portal.models import CallOutcome, Household, Invitation, InvitationAnswer, Registration, Source
+from portal.sample_roster import sample_roster
 from portal.services import invitations, reach, roster
-from tests.roster_sample import sample_roster
 from tests.servers import twilio  # noqa: F401  (fixture)
 from tests.unit.test_roster import rows_of
 from tests.web.helpers import text_of

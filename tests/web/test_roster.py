@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from portal.models import Household, RosterImport, Student
 from portal.roster import uploads
+from portal.sample_roster import oneroster_users_csv, oneroster_zip, sample_roster
 from portal.services.roster_formats import MAX_BYTES
-from tests.roster_sample import oneroster_users_csv, oneroster_zip, sample_roster
 from tests.web.helpers import hidden_fields, text_of
 
 
