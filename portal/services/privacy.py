@@ -110,6 +110,7 @@ def export_contact(school_id, contact):
         "contact": contact,
         "registrations": [_registration_record(registration) for registration in registrations],
         "roster": [roster.guardian_record(guardian) for guardian in guardians],
+        "calls": reach.call_records({guardian.household_id for guardian in guardians}),
         "messages": [
             {"kind": message.kind, "channel": message.channel, "to": message.recipient,
              "language": message.language, "status": message.status,

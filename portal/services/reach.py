@@ -259,6 +259,15 @@ def forget_call_notes(cutoff):
         .values(note=""))
 
 
+def call_records(household_ids):
+    """Every call to these households, as the admin's per-contact export gives them."""
+    calls = db.session.execute(
+        select(CallOutcome).where(CallOutcome.household_id.in_(household_ids)).order_by(CallOutcome.created_at)
+    ).scalars()
+    return [{"event_id": call.event_id, "household_id": call.household_id, "outcome": call.outcome,
+             "reason": call.decline_reason, "note": call.note, "at": call.created_at.isoformat()} for call in calls]
+
+
 def call_counts(event_ids):
     """[(outcome, calls)] over these events, most common first."""
     counts = Counter(db.session.execute(

@@ -323,3 +323,11 @@ def test_anonymize_old_forgets_the_notes_of_calls_about_old_events(db, school, m
     privacy.anonymize_older_than(30, now + timedelta(days=40))
     call = db.session.execute(select(CallOutcome)).scalar_one()
     assert (call.note, call.outcome, call.decline_reason) == ("", CallResult.REACHED_CANT_COME, "health")
+
+
+def test_the_contact_export_lists_the_calls_to_the_contacts_household(db, school, event, households, now):
+    reach.record_call(event, households["Rosa"], None, CallResult.NO_ANSWER, now, note="Try after 6 pm")
+    reach.record_call(event, households["Omar"], None, CallResult.WRONG_NUMBER, now)
+    db.session.commit()
+    calls = privacy.export_contact(school.id, "(612) 555-0101")["calls"]
+    assert [(call["outcome"], call["note"]) for call in calls] == [(CallResult.NO_ANSWER, "Try after 6 pm")]
