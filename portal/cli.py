@@ -51,7 +51,7 @@ def register_cli(app):
                 create_user(school, email, name, role, DEMO_PASSWORD)
         db.session.commit()
         click.echo(f"Demo data: {summary['events']} events, {summary['registrations']} registrations "
-                   f"at {school.name}.")
+                   f"and a roster of {summary['students']} students at {school.name}.")
 
     @app.cli.command("send-due")
     @click.option("--loop", is_flag=True, help="Keep running, one pass every --interval seconds.")

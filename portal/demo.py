@@ -3,10 +3,12 @@ from datetime import time, timedelta
 
 from .clock import local_now, utcnow
 from .models import DeclineReason, EventStatus
-from .services import checkin, event_admin
+from .sample_roster import sample_roster_csv
+from .services import checkin, event_admin, roster
 from .services.declines import record_decline
 from .services.event_admin import EventDetails
 from .services.registration import FamilyDetails, register
+from .services.roster_formats import guess_mapping, read_roster_file, rows_from_csv
 
 ALL = ["PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]
 
@@ -268,7 +270,16 @@ def seed_demo(school):
         count += 1
     count += _past_events(events)
     count += _today(school, events, now)
-    return {"events": len(events), "registrations": count}
+    students = _roster(school, now)
+    return {"events": len(events), "registrations": count, "students": students}
+
+
+def _roster(school, now):
+    """The school's roster, as its student information system would export
+    it, imported as an organizer would: the families to invite."""
+    roster_file = read_roster_file(sample_roster_csv(students=240, bad_rows=False).encode(), school.country)
+    rows = rows_from_csv(roster_file.records, guess_mapping(roster_file.header), school.country)
+    return roster.import_roster(school, rows, now, filename="demo-roster.csv").added
 
 
 def _past_events(events):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from portal.cli import DEMO_PASSWORD, DEMO_USERS
-from portal.models import Event, MessageStatus, OutboxMessage, Registration, User, utcnow
+from portal.models import Event, MessageStatus, OutboxMessage, Registration, Student, User, utcnow
 from portal.services import registration as registration_service
 
 STRONG_PASSWORD = "violet kettle under harbor"
@@ -40,7 +40,10 @@ def test_seed_demo_creates_the_demo_school_with_events_registrations_and_staff(d
     assert result.exit_code == 0, result.output
     events, registrations = count(db, Event), count(db, Registration)
     assert events >= 5 and registrations >= 20
-    assert f"Demo data: {events} events, {registrations} registrations at Lincoln Elementary" in result.output
+    students = count(db, Student)
+    assert students >= 200
+    assert (f"Demo data: {events} events, {registrations} registrations and a roster of {students} students "
+            "at Lincoln Elementary") in result.output
     users = {user.email: user for user in db.session.execute(select(User)).scalars()}
     for email, name, role in DEMO_USERS:
         assert (users[email].name, users[email].role) == (name, role)
