@@ -59,6 +59,7 @@ def test_the_reach_pages_fit_a_phone(db, invited, admin, open_context, width):
     sign_in(page, admin)
     for language in ("en", "es"):
         for path in (f"/staff/events/{invited.id}/reach", f"/staff/events/{invited.id}/calls",
+                     f"/staff/events/{invited.id}/invite", "/staff/roster/",
                      "/staff/not-reached", "/staff/reports/reach"):
             page.goto(f"{path}?lang={language}")
             expect(page.locator("html")).to_have_attribute("lang", language)
@@ -98,3 +99,17 @@ def test_a_call_recorded_on_a_phone_registers_the_household(db, invited, admin, 
     save(page, "reach-report.png")
     page.goto("/staff/not-reached")
     axe_check(page)
+
+
+@pytest.mark.browser
+def test_the_invitation_preview_fits_a_phone(db, school, make_event, admin, open_context, now):
+    """The previews hold long links (the personal one, the unsubscribe one):
+    they wrap instead of widening the page."""
+    make_household(db, school, "Rosa Díaz", "es", phone="+16125550101", grades=("1",))
+    make_household(db, school, "Omar Haddad", "ar", email="omar.haddad@example.org", grades=("1",))
+    event = make_event(grades=["1"])
+    context, page = open_context(narrow(320))
+    sign_in(page, admin)
+    page.goto(f"/staff/events/{event.id}/invite")
+    expect(page.locator("pre.message-text")).to_have_count(4)  # two languages, email and text each
+    fits(page, 320)
