@@ -15,10 +15,8 @@ from ..i18n import current_language, format_moment, language_name
 from ..models import GRADES, CallResult, Registration, RegistrationStatus, utcnow
 from ..presenters import event_view
 from ..services import reach, registration as registration_service, seats
-from ..services.errors import DomainError
-from ..views import event_of_my_school_or_404
+from ..views import event_of_my_school_or_404, service_call
 from ..vocabulary import GRADE_NAMES, ReachStatus
-from ..wording import error_message
 from . import bp
 from .export import neutralize
 from .reach_forms import call_form
@@ -105,15 +103,10 @@ def record_call(event_id, household_id):
     household = reach.household_for_call(event, household_id) or abort(404)
     form = call_form(household.id, formdata=request.form)
     if form.validate():
-        try:
+        with service_call(form) as recorded:
             call = reach.record_call(event, household, current_user, form.outcome.data, utcnow(),
                                      reason=form.reason.data or None, note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            params = {key: value for key, value in error.params.items() if key != "registration_id"}
-            form.add_error(error.field, error_message(error.code, **params))
-        else:
-            db.session.commit()
+        if recorded.succeeded:
             flash(_called_message(household, call), "success")
             return redirect(url_for("organizer.call_list", event_id=event.id, **request.args.to_dict()))
     return _call_list(event, failed=(household.id, form), status=422)
