@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from ..extensions import db
 from ..models import GRADES, Guardian, Household, HouseholdChannel, RosterImport, Student, student_guardian
+from ..vocabulary import RosterFormat
 from .contact import may_text, search_key
 
 
@@ -65,7 +66,7 @@ def _update_by_id(model, values):
         db.session.execute(update(model), group)
 
 
-def import_roster(school, rows, now, sms_countries="", user=None, filename="", file_format="csv"):
+def import_roster(school, rows, now, sms_countries="", user=None, filename="", file_format=RosterFormat.CSV):
     """Import the rows that have no blocking problem, in the caller's
     transaction: students are matched by SIS id (added, updated, or marked
     inactive when the file no longer lists them; never deleted), guardians
@@ -194,7 +195,7 @@ class ImportPreview:
         return self.ordered_rows[(number - 1) * per_page:number * per_page]
 
 
-def preview_import(school, rows, now, sms_countries="", filename="", file_format="csv"):
+def preview_import(school, rows, now, sms_countries="", filename="", file_format=RosterFormat.CSV):
     """What import_roster would change, found by doing it in a savepoint
     and taking it back: the counts are the import's own, not a second
     reckoning that could drift from it."""
