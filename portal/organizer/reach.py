@@ -67,8 +67,7 @@ def event_reach(event_id):
     return render_template(
         "reach/event.html", event=_view(event), filters=filters,
         standings=reach.filter_standings(everyone, **filters), counts=reach.status_counts(everyone),
-        languages=reach.standing_languages(everyone),
-        reach_status_names=ReachStatus.labels(), call_result_names=CallResult.labels(),
+        languages=reach.standing_languages(everyone), not_reached_filter=reach.NOT_REACHED_FILTER,
     )
 
 
@@ -85,8 +84,7 @@ def _call_list(event, failed=None, status=200):
             standings = [standing for standing in everyone if standing.household.id == household_id] + standings
     return render_template(
         "reach/calls.html", event=_view(event), filters=filters, standings=standings, forms=forms,
-        languages=reach.standing_languages(everyone),
-        reach_status_names=ReachStatus.labels(), call_result_names=CallResult.labels(),
+        languages=reach.standing_languages(everyone), not_reached_filter=reach.NOT_REACHED_FILTER,
     ), status
 
 
@@ -135,8 +133,7 @@ def _not_reached():
 @staff_required(*ORGANIZERS)
 def not_reached():
     result, filters = _not_reached()
-    return render_template("reach/not_reached.html", result=result, filters=filters,
-                           call_result_names=CallResult.labels())
+    return render_template("reach/not_reached.html", result=result, filters=filters)
 
 
 @bp.get("/not-reached.csv")

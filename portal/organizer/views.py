@@ -13,7 +13,6 @@ from ..extensions import db
 from ..forms import DayField, PortalForm
 from ..i18n import current_language
 from ..models import (
-    CallResult,
     Campaign,
     Event,
     EventStatus,
@@ -333,7 +332,7 @@ def reports():
         problem = _("The end of the period must be after its start.")
         start, end = end, start
     return render_template("organizer/reports.html", report=school_report(g.school, start, end, now),
-                           problem=problem, call_result_names=CallResult.labels())
+                           problem=problem)
 
 
 @bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])

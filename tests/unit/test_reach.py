@@ -99,7 +99,7 @@ def test_the_list_filters_by_grade_language_and_status(db, school, event, househ
     assert set(statuses(event, status=S.NO_CONTACT)) == {"Nobody"}
     invitations.decline(invitation_of(db, households["Linh"]), now, reason="time")
     db.session.commit()
-    assert set(statuses(event, status=S.NOT_REACHED_FILTER)) == {"Rosa", "Amina", "Omar", "Nobody"}
+    assert set(statuses(event, status=reach.NOT_REACHED_FILTER)) == {"Rosa", "Amina", "Omar", "Nobody"}
     assert set(statuses(event, grade="2", language="so", status=S.NO_CONTACT)) == {"Nobody"}
 
 
