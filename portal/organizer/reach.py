@@ -2,20 +2,19 @@
 call forms), for the school year, and the report of who the school reaches."""
 import csv
 import io
-from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import ORGANIZERS, staff_required
+from ..clock import school_day
 from ..extensions import db
-from ..forms import DayField
 from ..i18n import current_language, format_moment, language_name
 from ..models import GRADES, CallResult, Registration, RegistrationStatus, utcnow
 from ..presenters import event_view
-from ..services import reach, registration as registration_service, seats
-from ..views import event_of_my_school_or_404, service_call
+from ..services import reach, seats
+from ..views import day_arg, event_of_my_school_or_404, period_args, service_call
 from ..vocabulary import GRADE_NAMES, ReachStatus
 from . import bp
 from .export import neutralize
@@ -36,14 +35,6 @@ def _filters(default_status=None):
     allowed = (*ReachStatus.values(), reach.NOT_REACHED_FILTER)
     return {"grade": grade if grade in GRADES else None, "language": language,
             "status": status if status in allowed else None}
-
-
-def _date_arg(name, default):
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-    return day if DayField.FIRST_YEAR <= day.year <= DayField.LAST_YEAR else default
 
 
 def _csv_response(rows, filename):
@@ -115,7 +106,7 @@ def _called_message(household, call):
         registration = db.session.get(Registration, call.registration_id)
         if registration.status == RegistrationStatus.WAITLISTED:
             return _("%(name)s is on the waitlist: number %(position)s in line.", name=household.name,
-                     position=registration_service.waitlist_position(registration))
+                     position=seats.waitlist_position(registration))
         return _("%(name)s is registered.", name=household.name)
     return _("The call to %(name)s is recorded.", name=household.name)
 
@@ -123,8 +114,7 @@ def _called_message(household, call):
 # -- the school year ------------------------------------------------------------------------
 
 def _not_reached():
-    today = reach.local_today(g.school, utcnow())
-    since = _date_arg("since", reach.school_year_start(today))
+    since = day_arg("since", reach.school_year_start(school_day(utcnow(), g.school.tz)))
     filters = _filters()
     return reach.not_reached(g.school, since, grade=filters["grade"], language=filters["language"]), filters
 
@@ -160,12 +150,7 @@ def not_reached_csv():
 # -- who the school reaches --------------------------------------------------------------------
 
 def _school_reach():
-    year = reach.school_year(reach.local_today(g.school, utcnow()))
-    start, end = _date_arg("start", year[0]), _date_arg("end", year[1])
-    problem = None
-    if end < start:
-        problem = _("The end of the period must be after its start.")
-        start, end = end, start
+    start, end, problem = period_args(*reach.school_year(school_day(utcnow(), g.school.tz)))
     return reach.school_reach(g.school, start, end), problem
 
 
