@@ -8,7 +8,15 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.clock import to_local
-from portal.models import CallOutcome, Invitation, MessageStatus, OutboxMessage, Registration, Source
+from portal.models import (
+    CallOutcome,
+    Invitation,
+    MessageStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Source,
+)
 from portal.services import invitations, reach
 from portal.services.schools import ensure_school
 from tests.invitation_helpers import make_household
@@ -104,6 +112,22 @@ def test_reached_and_coming_registers_the_household(db, school, event, staff, no
     assert (call.outcome, call.note, call.registration_id) == ("reached_coming", "Will bring her sister",
                                                               registration.id)
     assert "Amina Yusuf is registered." in text_of(staff.get(response.headers["Location"]))
+
+
+def test_reached_and_coming_to_a_full_event_says_the_place_in_line(db, school, event, staff, now):
+    households = setup_households(db, school, event, now)
+    event.capacity = 2  # Rosa's one adult and one child fill it
+    db.session.commit()
+    amina = households["Amina"]
+    page = text_of(staff.get(f"/staff/events/{event.id}/calls"))
+    token = re.search(rf'name="call{amina.id}-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = staff.post(f"/staff/events/{event.id}/calls/{amina.id}", data={
+        f"call{amina.id}-csrf_token": token, f"call{amina.id}-outcome": "reached_coming"})
+    assert response.status_code == 302
+    registration = db.session.execute(select(Registration).where(
+        Registration.household_id == amina.id)).scalar_one()
+    assert registration.status == RegistrationStatus.WAITLISTED
+    assert "Amina Yusuf is on the waitlist: number 1 in line." in text_of(staff.get(response.headers["Location"]))
 
 
 def test_cant_come_needs_a_reason_and_keeps_what_was_typed(db, school, event, staff, now):
