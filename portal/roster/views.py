@@ -1,7 +1,7 @@
 """The school roster: what it holds, and importing it in four steps (upload,
 columns, preview, import). Nothing is stored before the organizer confirms."""
 from flask import current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import ORGANIZERS, staff_required
@@ -20,6 +20,7 @@ from ..services.roster_formats import (
     rows_from_csv,
 )
 from ..views import page_number, posted_form, service_call, status_for
+from ..wording import error_message, roster_problem
 from . import bp, uploads
 from .forms import ConfirmForm, UploadForm, field_label, mapping_form
 
@@ -27,41 +28,12 @@ from .forms import ConfirmForm, UploadForm, field_label, mapping_form
 UPLOAD_BODY_LIMIT = 2 * MAX_BYTES
 PREVIEW_PAGE_ROWS = 500
 
-FILE_MESSAGES = {
-    "roster_no_file": _l("Please choose the roster file exported from your student information system."),
-    "roster_empty": _l("This file has no students in it. Please export the roster again and choose that file."),
-    "roster_too_big": _l("This file is larger than %(max_mb)s MB. Please export only the columns the roster "
-                         "needs, or one part of the school at a time."),
-    "roster_too_many_rows": _l("This file has more than %(max)s rows. Please import one part of the school at a time."),
-    "roster_not_csv": _l("This is not a CSV file. In your spreadsheet or student information system, choose "
-                         "“Export” or “Save as”, then CSV, and choose that file."),
-    "oneroster_no_users": _l("This zip file has no OneRoster users.csv in it."),
-    "roster_mapping_needs": _l("Please choose the column for: %(field)s."),
-    "roster_mapping_twice": _l("Each column can be chosen for one thing only."),
-    "roster_mapping_invalid": _l("Please choose from the list."),
-}
-PROBLEM_MESSAGES = {
-    "missing_student_id": _l("No student ID: not imported."),
-    "missing_name": _l("No student name: not imported."),
-    "unknown_grade": _l("Unknown grade “%(value)s”: not imported."),
-    "duplicate_student_id": _l("Student ID %(value)s is in the file twice: only its first row is imported."),
-    "phone_invalid": _l("“%(value)s” is not a phone number: left out."),
-    "email_invalid": _l("“%(value)s” is not an email address: left out."),
-    "unknown_language": _l("Unknown language “%(value)s”: messages go in the school's language."),
-    "no_contact": _l("No phone or email: the school can reach this family only in person."),
-}
-
-
 def file_message(error):
+    """A refused file or column choice in words; a missing column is named by its label."""
     params = dict(error.params)
     if error.code == "roster_mapping_needs":
         params["field"] = field_label(error.field)
-    return str(FILE_MESSAGES[error.code]) % params if params else str(FILE_MESSAGES[error.code])
-
-
-def problem_message(code, value):
-    return str(PROBLEM_MESSAGES[code]) % {"value": value} if "%(value)s" in str(PROBLEM_MESSAGES[code]) \
-        else str(PROBLEM_MESSAGES[code])
+    return error_message(error.code, **params)
 
 
 def _overview(form, status=200):
@@ -176,7 +148,7 @@ def preview(key):
     page = min(page_number(), pages)
     return render_template("roster/preview.html", key=key, upload=upload, plan=preview.plan, changes=preview,
                            shown=preview.page(page, PREVIEW_PAGE_ROWS), page=page, pages=pages,
-                           form=ConfirmForm(formdata=None), problem_message=problem_message)
+                           form=ConfirmForm(formdata=None), problem_message=roster_problem)
 
 
 @bp.post("/upload/<key>/import")
