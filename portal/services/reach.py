@@ -26,12 +26,11 @@ from ..models import (
     MessageStatus,
     OutboxMessage,
     Registration,
-    RegistrationStatus,
     Source,
     Student,
 )
 from ..vocabulary import CALLS_THAT_REACHED, NOT_REACHED, ReachStatus
-from . import declines, invitations, registration as registration_service, windows
+from . import declines, invitations, registration as registration_service, seats, windows
 from .errors import DomainError
 
 MAX_CALL_NOTE = 500
@@ -149,7 +148,7 @@ def event_standings(event, grade=None, language=None, status=None):
         calls.setdefault(call.household_id, []).append(call)
     registrations = _ContactIndex(db.session.execute(
         select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status != RegistrationStatus.CANCELLED)).scalars())
+                                   ~seats.CANCELLED)).scalars())
     suppressed = invitations._suppressed_addresses()
 
     standings = []
@@ -436,7 +435,7 @@ def school_reach(school, start, end):
         select(Invitation.household_id).where(Invitation.event_id.in_(events))).scalars())
     registrations = _ContactIndex(db.session.execute(
         select(Registration).where(Registration.event_id.in_(events),
-                                   Registration.status != RegistrationStatus.CANCELLED)).scalars())
+                                   ~seats.CANCELLED)).scalars())
     total = ReachRow("")
     languages, grades = {}, {}
     for household in _roster_households(school.id):
