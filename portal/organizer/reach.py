@@ -10,21 +10,17 @@ from flask_login import current_user
 from ..auth.access import ORGANIZERS, staff_required
 from ..clock import school_day
 from ..extensions import db
-from ..i18n import current_language, format_moment, language_name
+from ..i18n import format_moment, language_name
 from ..models import GRADES, CallResult, Registration, RegistrationStatus, utcnow
-from ..presenters import event_view
 from ..services import reach, seats
 from ..views import day_arg, event_of_my_school_or_404, period_args, service_call
 from ..vocabulary import GRADE_NAMES, ReachStatus
 from . import bp
 from .export import neutralize
 from .reach_forms import call_form
+from .views import _view
 
 MAX_LANGUAGE_CODE = 8
-
-
-def _view(event):
-    return event_view(event, current_language(), seats.seats_for([event])[event.id], utcnow())
 
 
 def _filters(default_status=None):

@@ -6,14 +6,13 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..i18n import current_language
 from ..models import utcnow
-from ..presenters import event_view
 from ..registration_form import registration_form
-from ..services import invitations, links, seats
+from ..services import invitations, links
 from ..views import posted_form, service_call, status_for
 from . import bp
 from .abuse import requester_hash
 from .forms import DeclineForm, LinkAgainForm
-from .views import _remember_token, limit_posts, refusal_answer
+from .views import _event_view, _remember_token, limit_posts, refusal_answer
 
 
 def _invitation_or_404(token):
@@ -92,10 +91,6 @@ def _register(invitation, view, form, now):
         return None if answer is None else _private(answer)
     _remember_token(registered.registration.id, registered.token)
     return redirect(url_for("public.manage", token=registered.token))
-
-
-def _event_view(event, now):
-    return event_view(event, current_language(), seats.seats_for([event])[event.id], now)
 
 
 @bp.route("/i/<token>/decline", methods=["GET", "POST"])
