@@ -1,10 +1,14 @@
 """What every view does around a service call: keep what the rule allowed,
 or undo it and show the rule's answer where the person will read it."""
+from datetime import date
+
 from flask import flash, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from .extensions import db
+from .forms import DayField
 from .models import Event
 from .services.errors import DomainError
 from .wording import error_message
@@ -89,3 +93,22 @@ def posted_form():
     """The fields sent with a POST, or None: a form built from None shows
     its defaults (or what it is prefilled with)."""
     return request.form if request.method == "POST" else None
+
+
+def day_arg(name, default):
+    """The day ?name= asks for (YYYY-MM-DD), or `default` for anything that
+    is not a day a date field would take."""
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return default
+    return day if DayField.FIRST_YEAR <= day.year <= DayField.LAST_YEAR else default
+
+
+def period_args(default_start, default_end):
+    """(start, end, problem) from ?start= and ?end=: a period given the
+    wrong way round is turned round, and `problem` says so."""
+    start, end = day_arg("start", default_start), day_arg("end", default_end)
+    if end < start:
+        return end, start, _("The end of the period must be after its start.")
+    return start, end, None

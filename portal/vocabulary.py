@@ -123,6 +123,40 @@ NOT_REACHED = (ReachStatus.NO_ANSWER, ReachStatus.MESSAGE_FAILED, ReachStatus.NO
                ReachStatus.NOT_INVITED)
 
 
+class TextAnswer(Term):
+    """What a family's text message was understood as (InboundSms.understood_as)."""
+
+    COME = "come"
+    CANT_COME = "cant_come"
+    REASON = "reason"
+    HELP = "help"  # not an answer the portal reads: the choices go again
+    REFUSED = "refused"  # an answer a rule refused (the event closed since)
+    STOP = "stop"
+    START = "start"
+    ALREADY_REGISTERED = "already_registered"
+    REGISTERED_FAMILY = "registered_family"  # a registered family's number, with no invitation
+    NO_INVITATION = "no_invitation"
+    UNKNOWN_NUMBER = "unknown_number"
+
+
+class TextReply(Term):
+    """Which answer a family's text message gets back (an SMS_REPLY message's payload)."""
+
+    REASONS = "reasons"
+    THANKS = "thanks"
+    EVENTS = "events"
+    UNKNOWN_NUMBER = "unknown_number"
+    ERROR = "error"
+    HELP = "help"
+
+
+class RosterFormat(Term):
+    """The kind of file a roster came in."""
+
+    CSV = "csv"
+    ONEROSTER = "oneroster"
+
+
 class CallResult(Term):
     """What a call to a household gave."""
 
@@ -189,4 +223,4 @@ GRADE_NAMES = {
 # Every enum a template compares against, by its class name.
 TEMPLATE_TERMS = (RegistrationStatus, EventStatus, Attendance, CheckInAction, Source, NeedKind, DeclineReason,
                   Role, Channel, HouseholdChannel, InvitationAnswer, ReachStatus, CallResult, MessageKind,
-                  MessageStatus)
+                  MessageStatus, RosterFormat)

@@ -69,6 +69,18 @@ ERROR_MESSAGES = {
     "invitation_no_households": _l("No household in these grades is left to invite."),
     "follow_up_in_past": _l("Please choose a time still to come."),
     "follow_up_after_event": _l("The follow-up must go before the event starts."),
+    # A roster file and its columns, refused.
+    "roster_no_file": _l("Please choose the roster file exported from your student information system."),
+    "roster_empty": _l("This file has no students in it. Please export the roster again and choose that file."),
+    "roster_too_big": _l("This file is larger than %(max_mb)s MB. Please export only the columns the roster "
+                         "needs, or one part of the school at a time."),
+    "roster_too_many_rows": _l("This file has more than %(max)s rows. Please import one part of the school at a time."),
+    "roster_not_csv": _l("This is not a CSV file. In your spreadsheet or student information system, choose "
+                         "“Export” or “Save as”, then CSV, and choose that file."),
+    "oneroster_no_users": _l("This zip file has no OneRoster users.csv in it."),
+    "roster_mapping_needs": _l("Please choose the column for: %(field)s."),
+    "roster_mapping_twice": _l("Each column can be chosen for one thing only."),
+    "roster_mapping_invalid": _l("Please choose from the list."),
     "cannot_demote_self": _l("You cannot take away your own admin role or sign-in. Ask another admin."),
     # Raised at the door only.
     "registration_not_found": _l("We could not find this family in this event's list."),
@@ -90,6 +102,27 @@ FRONTDESK_MESSAGES = {
     "already_registered": _l("A family with this phone number is already registered for this event. "
                              "Find them in the list to check them in."),
 }
+
+
+# What is wrong with one row of a roster file: said beside the row in the
+# import's preview, so the same codes as a form's errors ("phone_invalid")
+# have other words here.
+ROSTER_ROW_PROBLEMS = {
+    "missing_student_id": _l("No student ID: not imported."),
+    "missing_name": _l("No student name: not imported."),
+    "unknown_grade": _l("Unknown grade “%(value)s”: not imported."),
+    "duplicate_student_id": _l("Student ID %(value)s is in the file twice: only its first row is imported."),
+    "phone_invalid": _l("“%(value)s” is not a phone number: left out."),
+    "email_invalid": _l("“%(value)s” is not an email address: left out."),
+    "unknown_language": _l("Unknown language “%(value)s”: messages go in the school's language."),
+    "no_contact": _l("No phone or email: the school can reach this family only in person."),
+}
+
+
+def roster_problem(code, value):
+    """The words for a problem of one roster row; `value` is what the row held."""
+    message = str(ROSTER_ROW_PROBLEMS[code])
+    return message % {"value": value} if "%(value)s" in message else message
 
 
 # Messages that state a number, said with the plural form it needs:

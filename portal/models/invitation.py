@@ -64,7 +64,7 @@ class InboundSms(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitation.id", ondelete="SET NULL"), index=True
     )
-    # What the message was understood as: come, cant_come, reason, stop, start, help, unknown_number.
+    # What the message was understood as (a TextAnswer).
     understood_as: Mapped[str] = mapped_column(String(20), default="")
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -6,7 +6,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..vocabulary import HouseholdChannel
+from ..vocabulary import HouseholdChannel, RosterFormat
 from .base import check_one_of, utcnow
 from .grades import GRADES
 
@@ -99,7 +99,7 @@ class RosterImport(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     filename: Mapped[str] = mapped_column(String(200), default="")
-    file_format: Mapped[str] = mapped_column(String(20), default="csv")  # csv or oneroster
+    file_format: Mapped[str] = mapped_column(String(20), default=RosterFormat.CSV)
     added: Mapped[int] = mapped_column(default=0)
     updated: Mapped[int] = mapped_column(default=0)
     deactivated: Mapped[int] = mapped_column(default=0)

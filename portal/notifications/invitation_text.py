@@ -8,6 +8,7 @@ from ..extensions import db
 from ..i18n import babel_code, format_day, format_moment, format_time_range, lang_attributes, text_direction
 from ..models import MessageKind, School
 from ..services.invitations import invitation_token
+from ..vocabulary import TextReply
 from ..wording import error_message
 from .render import (
     RIGHT_TO_LEFT_MARK,
@@ -114,15 +115,15 @@ def _render_reply(message):
     invitation = message.invitation
     with force_locale(babel_code(language)):
         link = invitation_link(invitation) if invitation is not None else public_url("/")
-        if reply == "reasons":
+        if reply == TextReply.REASONS:
             sms = str(REASONS_QUESTION) % {"school": sender}
-        elif reply == "thanks":
+        elif reply == TextReply.THANKS:
             sms = _("%(school)s: %(message)s", school=sender, message=str(THANKS))
-        elif reply == "events":
+        elif reply == TextReply.EVENTS:
             sms = str(EVENTS) % {"school": sender, "link": link}
-        elif reply == "unknown_number":
+        elif reply == TextReply.UNKNOWN_NUMBER:
             sms = str(UNKNOWN_NUMBER) % {"link": link}
-        elif reply == "error":
+        elif reply == TextReply.ERROR:
             problem = error_message(payload.get("error", "event_closed"), **payload.get("params", {}))
             sms = _("%(school)s: %(message)s", school=sender, message=problem) + " " + link
         else:

@@ -6,15 +6,14 @@ from flask_login import current_user
 
 from ..auth.access import ORGANIZERS, staff_required
 from ..clock import to_utc
-from ..i18n import current_language
 from ..models import Channel, Invitation, MessageKind, OutboxMessage, utcnow
 from ..notifications.invitation_text import render_without_registration
 from ..notifications.sms import segments
-from ..presenters import event_view
-from ..services import invitations, seats
+from ..services import invitations
 from ..views import event_of_my_school_or_404, posted_form, service_call, status_for
 from . import bp
 from .invitation_forms import FollowUpForm, invite_form
+from .views import _view
 
 
 def _previews(event, chosen):
@@ -34,9 +33,8 @@ def _previews(event, chosen):
 
 
 def _page(event, form, chosen, follow_up_form=None, status=200):
-    now = utcnow()
     return render_template(
-        "invitations/invite.html", event=event_view(event, current_language(), seats.seats_for([event])[event.id], now),
+        "invitations/invite.html", event=_view(event),
         form=form, plan=chosen, previews=_previews(event, chosen) if chosen else [],
         summary=invitations.summary(event.id), follow_up_form=follow_up_form or FollowUpForm(),
     ), status

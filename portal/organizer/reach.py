@@ -2,32 +2,25 @@
 call forms), for the school year, and the report of who the school reaches."""
 import csv
 import io
-from datetime import date
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import ORGANIZERS, staff_required
+from ..clock import school_day
 from ..extensions import db
-from ..forms import DayField
-from ..i18n import current_language, format_moment, language_name
+from ..i18n import format_moment, language_name
 from ..models import GRADES, CallResult, Registration, RegistrationStatus, utcnow
-from ..presenters import event_view
 from ..services import reach, seats
-from ..services.errors import DomainError
-from ..views import event_of_my_school_or_404
+from ..views import day_arg, event_of_my_school_or_404, period_args, service_call
 from ..vocabulary import GRADE_NAMES, ReachStatus
-from ..wording import error_message
 from . import bp
 from .export import neutralize
 from .reach_forms import call_form
+from .views import _view
 
 MAX_LANGUAGE_CODE = 8
-
-
-def _view(event):
-    return event_view(event, current_language(), seats.seats_for([event])[event.id], utcnow())
 
 
 def _filters(default_status=None):
@@ -38,14 +31,6 @@ def _filters(default_status=None):
     allowed = (*ReachStatus.values(), reach.NOT_REACHED_FILTER)
     return {"grade": grade if grade in GRADES else None, "language": language,
             "status": status if status in allowed else None}
-
-
-def _date_arg(name, default):
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-    return day if DayField.FIRST_YEAR <= day.year <= DayField.LAST_YEAR else default
 
 
 def _csv_response(rows, filename):
@@ -69,8 +54,7 @@ def event_reach(event_id):
     return render_template(
         "reach/event.html", event=_view(event), filters=filters,
         standings=reach.filter_standings(everyone, **filters), counts=reach.status_counts(everyone),
-        languages=reach.standing_languages(everyone),
-        reach_status_names=ReachStatus.labels(), call_result_names=CallResult.labels(),
+        languages=reach.standing_languages(everyone), not_reached_filter=reach.NOT_REACHED_FILTER,
     )
 
 
@@ -87,8 +71,7 @@ def _call_list(event, failed=None, status=200):
             standings = [standing for standing in everyone if standing.household.id == household_id] + standings
     return render_template(
         "reach/calls.html", event=_view(event), filters=filters, standings=standings, forms=forms,
-        languages=reach.standing_languages(everyone),
-        reach_status_names=ReachStatus.labels(), call_result_names=CallResult.labels(),
+        languages=reach.standing_languages(everyone), not_reached_filter=reach.NOT_REACHED_FILTER,
     ), status
 
 
@@ -105,15 +88,10 @@ def record_call(event_id, household_id):
     household = reach.household_for_call(event, household_id) or abort(404)
     form = call_form(household.id, formdata=request.form)
     if form.validate():
-        try:
+        with service_call(form) as recorded:
             call = reach.record_call(event, household, current_user, form.outcome.data, utcnow(),
                                      reason=form.reason.data or None, note=form.note.data)
-        except DomainError as error:
-            db.session.rollback()
-            params = {key: value for key, value in error.params.items() if key != "registration_id"}
-            form.add_error(error.field, error_message(error.code, **params))
-        else:
-            db.session.commit()
+        if recorded.succeeded:
             flash(_called_message(household, call), "success")
             return redirect(url_for("organizer.call_list", event_id=event.id, **request.args.to_dict()))
     return _call_list(event, failed=(household.id, form), status=422)
@@ -132,8 +110,7 @@ def _called_message(household, call):
 # -- the school year ------------------------------------------------------------------------
 
 def _not_reached():
-    today = reach.local_today(g.school, utcnow())
-    since = _date_arg("since", reach.school_year_start(today))
+    since = day_arg("since", reach.school_year_start(school_day(utcnow(), g.school.tz)))
     filters = _filters()
     return reach.not_reached(g.school, since, grade=filters["grade"], language=filters["language"]), filters
 
@@ -142,8 +119,7 @@ def _not_reached():
 @staff_required(*ORGANIZERS)
 def not_reached():
     result, filters = _not_reached()
-    return render_template("reach/not_reached.html", result=result, filters=filters,
-                           call_result_names=CallResult.labels())
+    return render_template("reach/not_reached.html", result=result, filters=filters)
 
 
 @bp.get("/not-reached.csv")
@@ -170,12 +146,7 @@ def not_reached_csv():
 # -- who the school reaches --------------------------------------------------------------------
 
 def _school_reach():
-    year = reach.school_year(reach.local_today(g.school, utcnow()))
-    start, end = _date_arg("start", year[0]), _date_arg("end", year[1])
-    problem = None
-    if end < start:
-        problem = _("The end of the period must be after its start.")
-        start, end = end, start
+    start, end, problem = period_args(*reach.school_year(school_day(utcnow(), g.school.tz)))
     return reach.school_reach(g.school, start, end), problem
 
 

@@ -1,6 +1,6 @@
 """The organizer's workspace: events, one event's dashboard, registrations,
 printouts, the CSV export and reports. Views parse, call a service, render."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
@@ -10,10 +10,9 @@ from sqlalchemy import select
 from ..auth.access import ORGANIZERS, staff_required
 from ..clock import school_day, to_local
 from ..extensions import db
-from ..forms import DayField, PortalForm
+from ..forms import PortalForm
 from ..i18n import current_language
 from ..models import (
-    CallResult,
     Campaign,
     Event,
     EventStatus,
@@ -30,7 +29,7 @@ from ..presenters import event_view
 from ..registration_form import registration_form
 from ..services import campaigns, event_admin, planning, registration as registration_service, seats
 from ..services.reports import school_report
-from ..views import event_of_my_school_or_404, page_number, posted_form, service_call, status_for
+from ..views import event_of_my_school_or_404, page_number, period_args, posted_form, service_call, status_for
 from . import bp
 from .export import registrations_csv
 from .forms import campaign_form, event_form
@@ -313,27 +312,14 @@ def export(event_id):
     })
 
 
-def _date_arg(name, default):
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
-    return day if DayField.FIRST_YEAR <= day.year <= DayField.LAST_YEAR else default
-
-
 @bp.get("/reports")
 @staff_required(*ORGANIZERS)
 def reports():
     now = utcnow()
     today = school_day(now, g.school.tz)
-    start = _date_arg("start", today - timedelta(days=90))
-    end = _date_arg("end", today)
-    problem = None
-    if end < start:
-        problem = _("The end of the period must be after its start.")
-        start, end = end, start
+    start, end, problem = period_args(today - timedelta(days=90), today)
     return render_template("organizer/reports.html", report=school_report(g.school, start, end, now),
-                           problem=problem, call_result_names=CallResult.labels())
+                           problem=problem)
 
 
 @bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])

@@ -163,6 +163,12 @@ def _register(event, view, form, now):
 
 
 def _registration_refused(error, event, view, form, now):
+    return refusal_answer(error, view, now) or (_registration_page(event, view, form), 422)
+
+
+def refusal_answer(error, view, now):
+    """The page for a refused registration that is not the form again
+    (None when the form should show the refusal on its field)."""
     remembered = _remembered_token(error.params.get("registration_id"))
     if error.code == "duplicate_submission" and remembered:
         return redirect(url_for("public.manage", token=remembered))
@@ -174,7 +180,7 @@ def _registration_refused(error, event, view, form, now):
         links.send_link_again(error.params["registration_id"], now)
         db.session.commit()
         return render_template("public/link_sent.html")
-    return _registration_page(event, view, form), 422
+    return None
 
 
 def _remember_token(registration_id, token):

@@ -1,12 +1,11 @@
 """The school roster: what it holds, and importing it in four steps (upload,
 columns, preview, import). Nothing is stored before the organizer confirms."""
 from flask import current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..auth.access import ORGANIZERS, staff_required
 from ..error_pages import error_page
-from ..extensions import db
 from ..models import utcnow
 from ..services import roster as roster_service
 from ..services.errors import DomainError
@@ -20,6 +19,8 @@ from ..services.roster_formats import (
     read_roster_file,
     rows_from_csv,
 )
+from ..views import page_number, posted_form, service_call, status_for
+from ..wording import error_message, roster_problem
 from . import bp, uploads
 from .forms import ConfirmForm, UploadForm, field_label, mapping_form
 
@@ -27,41 +28,12 @@ from .forms import ConfirmForm, UploadForm, field_label, mapping_form
 UPLOAD_BODY_LIMIT = 2 * MAX_BYTES
 PREVIEW_PAGE_ROWS = 500
 
-FILE_MESSAGES = {
-    "roster_no_file": _l("Please choose the roster file exported from your student information system."),
-    "roster_empty": _l("This file has no students in it. Please export the roster again and choose that file."),
-    "roster_too_big": _l("This file is larger than %(max_mb)s MB. Please export only the columns the roster "
-                         "needs, or one part of the school at a time."),
-    "roster_too_many_rows": _l("This file has more than %(max)s rows. Please import one part of the school at a time."),
-    "roster_not_csv": _l("This is not a CSV file. In your spreadsheet or student information system, choose "
-                         "“Export” or “Save as”, then CSV, and choose that file."),
-    "oneroster_no_users": _l("This zip file has no OneRoster users.csv in it."),
-    "roster_mapping_needs": _l("Please choose the column for: %(field)s."),
-    "roster_mapping_twice": _l("Each column can be chosen for one thing only."),
-    "roster_mapping_invalid": _l("Please choose from the list."),
-}
-PROBLEM_MESSAGES = {
-    "missing_student_id": _l("No student ID: not imported."),
-    "missing_name": _l("No student name: not imported."),
-    "unknown_grade": _l("Unknown grade “%(value)s”: not imported."),
-    "duplicate_student_id": _l("Student ID %(value)s is in the file twice: only its first row is imported."),
-    "phone_invalid": _l("“%(value)s” is not a phone number: left out."),
-    "email_invalid": _l("“%(value)s” is not an email address: left out."),
-    "unknown_language": _l("Unknown language “%(value)s”: messages go in the school's language."),
-    "no_contact": _l("No phone or email: the school can reach this family only in person."),
-}
-
-
 def file_message(error):
+    """A refused file or column choice in words; a missing column is named by its label."""
     params = dict(error.params)
     if error.code == "roster_mapping_needs":
         params["field"] = field_label(error.field)
-    return str(FILE_MESSAGES[error.code]) % params if params else str(FILE_MESSAGES[error.code])
-
-
-def problem_message(code, value):
-    return str(PROBLEM_MESSAGES[code]) % {"value": value} if "%(value)s" in str(PROBLEM_MESSAGES[code]) \
-        else str(PROBLEM_MESSAGES[code])
+    return error_message(error.code, **params)
 
 
 def _overview(form, status=200):
@@ -99,19 +71,26 @@ def upload():
     form = UploadForm()
     if not form.validate():
         return _overview(form, 422)
-    stored = form.roster_file.data
+    with service_call(form, say=file_message, commit=False) as call:
+        data, roster_file = _read_upload(form.roster_file.data)
+    if not call.succeeded:
+        return _overview(form, 422)
+    key = uploads.keep(data, form.roster_file.data.filename, current_user, roster_file.kind)
+    if roster_file.kind == ONEROSTER:
+        return redirect(url_for("roster.preview", key=key))
+    return redirect(url_for("roster.columns", key=key))
+
+
+def _read_upload(stored):
+    """The chosen file's bytes and what they hold; a refusal belongs next to the file field."""
     try:
         if not stored or not getattr(stored, "filename", ""):
             raise DomainError("roster_no_file")
         data = stored.read(MAX_BYTES + 1)
-        roster_file = read_roster_file(data, g.school.country)
+        return data, read_roster_file(data, g.school.country)
     except DomainError as error:
-        form.roster_file.errors = [file_message(error)]
-        return _overview(form, 422)
-    key = uploads.keep(data, stored.filename, current_user, roster_file.kind)
-    if roster_file.kind == ONEROSTER:
-        return redirect(url_for("roster.preview", key=key))
-    return redirect(url_for("roster.columns", key=key))
+        error.field = "roster_file"
+        raise
 
 
 def _upload_or_restart(key):
@@ -129,19 +108,16 @@ def columns(key):
         return redirect(url_for("roster.overview"))
     roster_file = read_roster_file(upload["data"], g.school.country)
     guessed = upload["mapping"] if upload["mapping"] is not None else guess_mapping(roster_file.header)
-    form = mapping_form(roster_file.header, guessed, formdata=request.form if request.method == "POST" else None)
+    form = mapping_form(roster_file.header, guessed, formdata=posted_form())
     if request.method == "POST" and form.validate():
-        try:
+        with service_call(form, say=file_message, commit=False) as call:
             check_mapping(form.mapping(), len(roster_file.header))
-        except DomainError as error:
-            form.add_error(error.field, file_message(error))
-        else:
+        if call.succeeded:
             uploads.remember_mapping(form.mapping())
             return redirect(url_for("roster.preview", key=key))
-    examples = roster_file.records[:3]
     return render_template("roster/columns.html", form=form, key=key, filename=upload["filename"],
-                           header=roster_file.header, examples=examples,
-                           rows=roster_file.row_count), 422 if form.errors or form.page_errors else 200
+                           header=roster_file.header, examples=roster_file.records[:3],
+                           rows=roster_file.row_count), status_for(form)
 
 
 def _rows(upload):
@@ -153,10 +129,9 @@ def _rows(upload):
     return rows_from_csv(roster_file.records, upload["mapping"], g.school.country)
 
 
-def _import(upload, rows, user):
-    return roster_service.import_roster(
-        g.school, rows, utcnow(), sms_countries=current_app.config["SMS_ALLOWED_COUNTRIES"], user=user,
-        filename=upload["filename"], file_format=upload["kind"])
+def _import_settings(upload):
+    return dict(sms_countries=current_app.config["SMS_ALLOWED_COUNTRIES"], filename=upload["filename"],
+                file_format=upload["kind"])
 
 
 @bp.get("/upload/<key>")
@@ -168,22 +143,12 @@ def preview(key):
     rows = _rows(upload)
     if rows is None:
         return redirect(url_for("roster.columns", key=key))
-    plan = roster_service.ImportPlan.of(rows)
-    # What the import would change, found by doing it and taking it back.
-    try:
-        outcome = _import(upload, rows, None)
-        changes = dict(added=outcome.added, updated=outcome.updated, deactivated=outcome.deactivated)
-    finally:
-        db.session.rollback()
-    # Rows with problems first: they are what the organizer has to read.
-    ordered = sorted(rows, key=lambda row: (not row.skipped, not row.problems, row.line))
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    pages = max(1, -(-len(ordered) // PREVIEW_PAGE_ROWS))
-    page = min(page, pages)
-    shown = ordered[(page - 1) * PREVIEW_PAGE_ROWS:page * PREVIEW_PAGE_ROWS]
-    return render_template("roster/preview.html", key=key, upload=upload, plan=plan, changes=changes,
-                           shown=shown, page=page, pages=pages, form=ConfirmForm(formdata=None),
-                           problem_message=problem_message)
+    preview = roster_service.preview_import(g.school, rows, utcnow(), **_import_settings(upload))
+    pages = preview.pages(PREVIEW_PAGE_ROWS)
+    page = min(page_number(), pages)
+    return render_template("roster/preview.html", key=key, upload=upload, plan=preview.plan, changes=preview,
+                           shown=preview.page(page, PREVIEW_PAGE_ROWS), page=page, pages=pages,
+                           form=ConfirmForm(formdata=None), problem_message=roster_problem)
 
 
 @bp.post("/upload/<key>/import")
@@ -195,8 +160,8 @@ def confirm(key):
     rows = _rows(upload)
     if rows is None:
         return redirect(url_for("roster.columns", key=key))
-    record = _import(upload, rows, current_user)
-    db.session.commit()
+    with service_call():
+        record = roster_service.import_roster(g.school, rows, utcnow(), user=current_user, **_import_settings(upload))
     uploads.discard()
     flash(_("Roster imported: %(added)s added, %(updated)s updated, %(deactivated)s no longer enrolled, "
             "%(skipped)s rows left out.", added=record.added, updated=record.updated,

@@ -21,6 +21,7 @@ from ..models import (
     InvitationAnswer,
     MessageKind,
     OutboxMessage,
+    ReachStatus,
     Source,
     Student,
     Suppression,
@@ -81,8 +82,9 @@ def _suppressed_addresses():
 
 
 def route_for(household, suppressed):
-    """(channel, address) an invitation goes by, 'opted_out', or None
-    without any contact."""
+    """(channel, address) an invitation goes by, ReachStatus.OPTED_OUT when
+    the household asked for no messages at every address, or None without
+    any contact."""
     routes = []
     if household.channel == Channel.EMAIL:
         routes = [(Channel.EMAIL, household.email), (Channel.SMS, household.phone)]
@@ -94,7 +96,7 @@ def route_for(household, suppressed):
     for route in routes:
         if route not in suppressed:
             return route
-    return "opted_out"
+    return ReachStatus.OPTED_OUT
 
 
 @dataclass
@@ -143,7 +145,7 @@ def plan(event, grades):
         if route is None:
             result.no_contact += 1
             continue
-        if route == "opted_out":
+        if route == ReachStatus.OPTED_OUT:
             result.opted_out += 1
             continue
         channel, address = route
@@ -256,10 +258,10 @@ def prefilled_details(invitation):
     household's contact and language, one adult and its children in the
     event's grades."""
     return household_details(invitation.household, invitation.event, invitation.language,
-                             "email" if invitation.channel == "email" else "sms")
+                             Channel.EMAIL if invitation.channel == Channel.EMAIL else Channel.SMS)
 
 
-def household_details(household, event, language, contact_preference="sms"):
+def household_details(household, event, language, contact_preference=Channel.SMS):
     """A household registered from the roster: one adult and its children
     in the event's grades, reached at the household's contact."""
     children = children_in_grades(household, event.grades)

@@ -4,12 +4,12 @@ households not reached at all since a date, and the share of each home
 language and grade that is invited, registers and comes."""
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import to_local, to_utc
+from ..clock import day_bounds
 from ..extensions import db
 from ..models import (
     GRADES,
@@ -26,12 +26,11 @@ from ..models import (
     MessageStatus,
     OutboxMessage,
     Registration,
-    RegistrationStatus,
     Source,
     Student,
 )
 from ..vocabulary import CALLS_THAT_REACHED, NOT_REACHED, ReachStatus
-from . import declines, invitations, registration as registration_service, windows
+from . import declines, invitations, registration as registration_service, seats, windows
 from .errors import DomainError
 
 MAX_CALL_NOTE = 500
@@ -116,7 +115,7 @@ def _standing_status(household, invitation, message, registration, calls, suppre
     route = invitations.route_for(household, suppressed)
     if route is None:
         return ReachStatus.NO_CONTACT, None
-    if route == "opted_out":
+    if route == ReachStatus.OPTED_OUT:
         return ReachStatus.OPTED_OUT, None
     return ReachStatus.NOT_INVITED, None
 
@@ -149,7 +148,7 @@ def event_standings(event, grade=None, language=None, status=None):
         calls.setdefault(call.household_id, []).append(call)
     registrations = _ContactIndex(db.session.execute(
         select(Registration).where(Registration.event_id == event.id,
-                                   Registration.status != RegistrationStatus.CANCELLED)).scalars())
+                                   ~seats.CANCELLED)).scalars())
     suppressed = invitations._suppressed_addresses()
 
     standings = []
@@ -321,7 +320,7 @@ def not_reached(school, since, grade=None, language=None):
     """Households with an active student and, since `since` (a local date),
     no registration, no attendance and no answer (to an invitation or to a
     call): the list a family liaison works from."""
-    since_utc = to_utc(since, time(0, 0), school.tz)
+    since_utc = day_bounds(since, school.tz)[0]
     school_events = select(Event.id).where(Event.school_id == school.id)
     registrations = _ContactIndex(db.session.execute(
         select(Registration).join(Event, Event.id == Registration.event_id).where(
@@ -438,14 +437,14 @@ def school_reach(school, start, end):
     """For the school's published events from `start` to `end` (local days):
     per home language and per grade, the roster households (with an active
     student) that were invited, registered (and did not cancel) and came."""
-    window = (to_utc(start, time(0, 0), school.tz), to_utc(end + timedelta(days=1), time(0, 0), school.tz))
+    window = day_bounds(start, school.tz, days=(end - start).days + 1)
     events = select(Event.id).where(Event.school_id == school.id, Event.status == EventStatus.PUBLISHED,
                                     Event.starts_at >= window[0], Event.starts_at < window[1])
     invited = set(db.session.execute(
         select(Invitation.household_id).where(Invitation.event_id.in_(events))).scalars())
     registrations = _ContactIndex(db.session.execute(
         select(Registration).where(Registration.event_id.in_(events),
-                                   Registration.status != RegistrationStatus.CANCELLED)).scalars())
+                                   ~seats.CANCELLED)).scalars())
     total = ReachRow("")
     languages, grades = {}, {}
     for household in _roster_households(school.id):
@@ -462,7 +461,3 @@ def school_reach(school, start, end):
         by_language=sorted(languages.values(), key=lambda row: (-row.households, row.key)),
         by_grade=[grades[code] for code in GRADES if code in grades],
     )
-
-
-def local_today(school, now):
-    return to_local(now, school.tz).date()

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from ..extensions import db
 from ..models import GRADES, Guardian, Household, HouseholdChannel, RosterImport, Student, student_guardian
+from ..vocabulary import RosterFormat
 from .contact import may_text, search_key
 
 
@@ -65,7 +66,7 @@ def _update_by_id(model, values):
         db.session.execute(update(model), group)
 
 
-def import_roster(school, rows, now, sms_countries="", user=None, filename="", file_format="csv"):
+def import_roster(school, rows, now, sms_countries="", user=None, filename="", file_format=RosterFormat.CSV):
     """Import the rows that have no blocking problem, in the caller's
     transaction: students are matched by SIS id (added, updated, or marked
     inactive when the file no longer lists them; never deleted), guardians
@@ -172,6 +173,42 @@ def import_roster(school, rows, now, sms_countries="", user=None, filename="", f
     db.session.flush()
     db.session.expire_all()  # the rows changed under the session's objects
     return record
+
+
+@dataclass
+class ImportPreview:
+    """What importing rows would do, before anything is stored: the plan,
+    the students it would add, update and mark no longer enrolled, and the
+    rows in reading order (those with problems first: they are what the
+    organizer has to read)."""
+
+    plan: ImportPlan
+    added: int
+    updated: int
+    deactivated: int
+    ordered_rows: list
+
+    def pages(self, per_page):
+        return max(1, -(-len(self.ordered_rows) // per_page))
+
+    def page(self, number, per_page):
+        return self.ordered_rows[(number - 1) * per_page:number * per_page]
+
+
+def preview_import(school, rows, now, sms_countries="", filename="", file_format=RosterFormat.CSV):
+    """What import_roster would change, found by doing it in a savepoint
+    and taking it back: the counts are the import's own, not a second
+    reckoning that could drift from it."""
+    savepoint = db.session.begin_nested()
+    try:
+        outcome = import_roster(school, rows, now, sms_countries=sms_countries, filename=filename,
+                                file_format=file_format)
+        counts = dict(added=outcome.added, updated=outcome.updated, deactivated=outcome.deactivated)
+    finally:
+        savepoint.rollback()
+        db.session.expire_all()
+    ordered = sorted(rows, key=lambda row: (not row.skipped, not row.problems, row.line))
+    return ImportPreview(plan=ImportPlan.of(rows), ordered_rows=ordered, **counts)
 
 
 def _drop_orphan_guardians(school):

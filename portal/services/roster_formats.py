@@ -13,6 +13,7 @@ from babel import Locale, UnknownLocaleError
 from ..config import LANGUAGES
 from ..i18n import LANGUAGE_ALIASES
 from ..models import GRADES
+from ..vocabulary import RosterFormat
 from .contact import normalize_email, normalize_phone, search_key
 from .errors import DomainError
 
@@ -22,7 +23,7 @@ MAX_ROWS = 50_000
 MAX_UNZIPPED_BYTES = 4 * MAX_BYTES
 GUARDIAN_SLOTS = (1, 2)
 
-CSV, ONEROSTER = "csv", "oneroster"
+CSV, ONEROSTER = RosterFormat.CSV, RosterFormat.ONEROSTER
 
 # Problems that keep a row out of the import, and problems the row is imported with.
 BLOCKING = ("missing_student_id", "missing_name", "unknown_grade", "duplicate_student_id")

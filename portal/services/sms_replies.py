@@ -24,6 +24,7 @@ from ..models import (
     RegistrationStatus,
 )
 from ..notifications.inbound import START_WORDS, STOP_WORDS
+from ..vocabulary import TextAnswer, TextReply
 from . import invitations, links, outbox, seats
 from .errors import DomainError, RegistrationError
 from .schools import all_schools
@@ -151,10 +152,10 @@ def receive(provider_id, phone, body, now):
     word = (body or "").strip().upper()
     if word in STOP_WORDS:
         outbox.suppress(Channel.SMS, phone, now)
-        return Answered("stop")
+        return Answered(TextAnswer.STOP)
     if word in START_WORDS and (parse_reply(word) is None or outbox.is_suppressed(Channel.SMS, phone)):
         outbox.unsuppress(Channel.SMS, phone)
-        return Answered("start")
+        return Answered(TextAnswer.START)
     begin_write()
     return answer(provider_id, phone, body, now)
 
@@ -186,18 +187,19 @@ def _answer(phone, number, now, provider_id):
     if not households:
         known = db.session.execute(select(Registration.id).where(Registration.phone == phone).limit(1)).first()
         if known:
-            return Answered("registered_family")  # not an invitation's answer: as before, nothing to say
+            return Answered(TextAnswer.REGISTERED_FAMILY)  # not an invitation's answer: as before, nothing to say
         schools = all_schools()
         school = schools[0] if len(schools) == 1 else None
-        return Answered("unknown_number", _reply(
-            phone, school.default_language if school else "en", now, "unknown_number",
+        return Answered(TextAnswer.UNKNOWN_NUMBER, _reply(
+            phone, school.default_language if school else "en", now, TextReply.UNKNOWN_NUMBER,
             school.id if school else None, provider_id=provider_id))
     invitation = _invitation_to_answer(households, now)
     if invitation is None:
         household = households[0]
         school = household.school
         language = invitations.message_language(household, school)
-        return Answered("no_invitation", _reply(phone, language, now, "events", school.id, provider_id=provider_id))
+        return Answered(TextAnswer.NO_INVITATION,
+                        _reply(phone, language, now, TextReply.EVENTS, school.id, provider_id=provider_id))
     answered = _answer_invitation(invitation, phone, number, now, provider_id)
     answered.invitation = invitation
     return answered
@@ -208,9 +210,9 @@ def _answer_invitation(invitation, phone, number, now, provider_id):
     if invitation.awaits_reason:
         reason = DECLINE_REASONS_BY_NUMBER.get(number)
         if reason is None:
-            return Answered("help", _reply(phone, invitation.language, now, "reasons", **reply))
+            return Answered(TextAnswer.HELP, _reply(phone, invitation.language, now, TextReply.REASONS, **reply))
         invitations.give_reason(invitation, reason)
-        return Answered("reason", _reply(phone, invitation.language, now, "thanks", **reply))
+        return Answered(TextAnswer.REASON, _reply(phone, invitation.language, now, TextReply.THANKS, **reply))
     if number == COME:
         return _come(invitation, phone, now, reply)
     if number == CANT_COME:
@@ -218,9 +220,10 @@ def _answer_invitation(invitation, phone, number, now, provider_id):
             with db.session.begin_nested():
                 invitations.decline(invitation, now)
         except DomainError as error:  # the event was cancelled since
-            return Answered("refused", _reply(phone, invitation.language, now, "error", error=error.code, **reply))
-        return Answered("cant_come", _reply(phone, invitation.language, now, "reasons", **reply))
-    return Answered("help", _reply(phone, invitation.language, now, "help", **reply))
+            return Answered(TextAnswer.REFUSED,
+                            _reply(phone, invitation.language, now, TextReply.ERROR, error=error.code, **reply))
+        return Answered(TextAnswer.CANT_COME, _reply(phone, invitation.language, now, TextReply.REASONS, **reply))
+    return Answered(TextAnswer.HELP, _reply(phone, invitation.language, now, TextReply.HELP, **reply))
 
 
 def _come(invitation, phone, now, reply):
@@ -236,9 +239,9 @@ def _come(invitation, phone, now, reply):
             invitation.registration_id = existing.id
             invitation.answer, invitation.answered_at = InvitationAnswer.REGISTERED, now
             links.send_link_again(existing.id, now)
-            return Answered("already_registered")
+            return Answered(TextAnswer.ALREADY_REGISTERED)
         params = {key: value for key, value in error.params.items() if key != "registration_id"}
-        return Answered("refused", _reply(phone, invitation.language, now, "error", error=error.code,
+        return Answered(TextAnswer.REFUSED, _reply(phone, invitation.language, now, TextReply.ERROR, error=error.code,
                                           params=params, **reply))
     registration = registered.registration
     confirmation = db.session.execute(
@@ -246,7 +249,7 @@ def _come(invitation, phone, now, reply):
     if confirmation is not None and registration.status == RegistrationStatus.WAITLISTED:
         confirmation.payload = {**confirmation.payload,
                                 "position": seats.waitlist_position(registration)}
-    return Answered("come", confirmation)
+    return Answered(TextAnswer.COME, confirmation)
 
 
 # -- privacy ------------------------------------------------------------------------------

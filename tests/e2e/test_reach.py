@@ -12,9 +12,10 @@ import pytest
 
 from portal.models import Attendance
 from portal.services import invitations, registration as registration_service
+from tests.conftest import sign_in
 from tests.e2e.conftest import PHONE, ROOT, axe_check
 from tests.e2e.test_frontdesk import open_context  # noqa: F401 (a fixture)
-from tests.e2e.test_staff_usability import admin, fits, narrow, sign_in  # noqa: F401 (admin: a fixture)
+from tests.e2e.test_staff_usability import fits, narrow
 from tests.invitation_helpers import make_household
 
 try:
@@ -54,9 +55,9 @@ def save(page, name, full_page=True):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 320])
-def test_the_reach_pages_fit_a_phone(db, invited, admin, open_context, width):
+def test_the_reach_pages_fit_a_phone(db, invited, staff_of, open_context, width):
     context, page = open_context(narrow(width))
-    sign_in(page, admin)
+    sign_in(page, staff_of("admin"))
     for language in ("en", "es"):
         for path in (f"/staff/events/{invited.id}/reach", f"/staff/events/{invited.id}/calls",
                      f"/staff/events/{invited.id}/invite", "/staff/roster/",
@@ -67,9 +68,9 @@ def test_the_reach_pages_fit_a_phone(db, invited, admin, open_context, width):
 
 
 @pytest.mark.browser
-def test_a_call_recorded_on_a_phone_registers_the_household(db, invited, admin, open_context):
+def test_a_call_recorded_on_a_phone_registers_the_household(db, invited, staff_of, open_context):
     context, page = open_context(PHONE)
-    sign_in(page, admin)
+    sign_in(page, staff_of("admin"))
     page.goto(f"/staff/events/{invited.id}/calls")
     axe_check(page)
     card = page.locator("article.call-card", has_text="Hodan Abdi")

@@ -20,6 +20,12 @@ def text_of(response):
     return response.get_data(as_text=True)
 
 
+def post(client, url, data=None):
+    """A staff POST with the session's CSRF token, as the page's buttons send it."""
+    token = hidden_fields(text_of(client.get("/staff/events")))["csrf_token"]
+    return client.post(url, data=dict(data or {}, csrf_token=token))
+
+
 def registration_data(**overrides):
     data = dict(name="María González", phone="612 555 0123", email="", language="es",
                 adults="1", children="2", grades=["K", "3"], childcare_children="1",

@@ -25,9 +25,8 @@ from portal.notifications.invitation_text import REASONS_QUESTION, REPLY_HINT
 from portal.services import invitations, registration as registration_service
 from tests.invitation_helpers import make_household
 from tests.servers import TWILIO_TOKEN, twilio  # noqa: F401  (fixture)
-from tests.web.helpers import hidden_fields, text_of
+from tests.web.helpers import hidden_fields, post, text_of
 from tests.web.test_messages import twilio_signature
-from tests.web.test_organizer import organizer, post, staff  # noqa: F401  (fixtures)
 
 BASE = "https://events.lincoln.example"
 
@@ -78,7 +77,8 @@ def _token(app, event, household):
 # -- the organizer's page -----------------------------------------------------------------
 
 def test_the_preview_shows_each_language_its_channels_and_the_households_counted_apart(
-        app, db, school, event, staff):
+        app, db, school, event, signed_in):
+    staff = signed_in("organizer")
     make_household(db, school, "Rosa", "es", phone="+16125550101", grades=("1",))
     make_household(db, school, "Linh", "vi", email="linh@example.org", grades=("2",))
     make_household(db, school, "Nobody", "so", grades=("3",))
@@ -94,7 +94,8 @@ def test_the_preview_shows_each_language_its_channels_and_the_households_counted
     assert db.session.execute(select(Invitation)).first() is None  # a preview sends nothing
 
 
-def test_sending_writes_one_message_per_household_in_one_go(app, db, school, event, staff):
+def test_sending_writes_one_message_per_household_in_one_go(app, db, school, event, signed_in):
+    staff = signed_in("organizer")
     make_household(db, school, "Rosa", "es", phone="+16125550101", grades=("1",))
     make_household(db, school, "Grade 7", "es", phone="+16125550102", grades=("7",))
     response = post(staff, f"/staff/events/{event.id}/invite", {"grades": ["1", "2"], "action": "send"})
@@ -109,7 +110,8 @@ def test_sending_writes_one_message_per_household_in_one_go(app, db, school, eve
     assert len(db.session.execute(select(OutboxMessage)).scalars().all()) == 1
 
 
-def test_the_follow_up_is_planned_at_the_chosen_time(app, db, school, event, staff, now):
+def test_the_follow_up_is_planned_at_the_chosen_time(app, db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     make_household(db, school, "Rosa", "es", phone="+16125550101")
     invitations.send_invitations(event, None, ["1"], app.config["SECRET_KEY"], now)
     db.session.commit()

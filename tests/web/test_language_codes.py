@@ -10,8 +10,8 @@ from portal.i18n import format_day, format_moment, format_time_range, language_n
 from portal.models import Event, OutboxMessage
 from portal.notifications.render import render
 from portal.services import registration as registration_service
-from tests.web.helpers import form_post, text_of, translated
-from tests.web.test_organizer import new_event_data, post
+from tests.web.helpers import form_post, post, text_of, translated
+from tests.web.test_organizer import new_event_data
 
 FIFTEEN = ["en", "es", "zh", "vi", "ar", "so", "ht", "pt", "ru", "ko", "fr", "uk", "fa-AF", "fil", "sw"]
 

@@ -30,7 +30,7 @@ from portal.services.contact import normalize_phone
 from portal.services.schools import ensure_school
 from tests.conftest import add_staff, sign_in
 from tests.rows import nothing_changes
-from tests.web.helpers import form_post, hidden_fields, local_times, registration_data, text_of, translated
+from tests.web.helpers import form_post, local_times, post, registration_data, text_of, translated
 
 # -- fixtures and helpers -------------------------------------------------------------
 
@@ -45,12 +45,6 @@ def organizer(db, school):
 def staff(app, organizer):
     """A browser signed in as the organizer."""
     return sign_in(app.test_client(), organizer)
-
-
-def post(client, url, data=None):
-    """A staff POST with the session's CSRF token, as the page's buttons send it."""
-    token = hidden_fields(text_of(client.get("/staff/events")))["csrf_token"]
-    return client.post(url, data=dict(data or {}, csrf_token=token))
 
 
 def new_event_data(**overrides):

@@ -8,12 +8,19 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from portal.clock import to_local
-from portal.models import CallOutcome, Invitation, MessageStatus, OutboxMessage, Registration, Source
+from portal.models import (
+    CallOutcome,
+    Invitation,
+    MessageStatus,
+    OutboxMessage,
+    Registration,
+    RegistrationStatus,
+    Source,
+)
 from portal.services import invitations, reach
 from portal.services.schools import ensure_school
 from tests.invitation_helpers import make_household
-from tests.web.helpers import text_of
-from tests.web.test_organizer import organizer, post, staff  # noqa: F401  (fixtures)
+from tests.web.helpers import post, text_of
 
 SECRET = "test-secret"
 
@@ -38,7 +45,8 @@ def setup_households(db, school, event, now):
     return households
 
 
-def test_the_event_page_lists_each_household_with_where_it_stands(db, school, event, staff, now):
+def test_the_event_page_lists_each_household_with_where_it_stands(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     dashboard = text_of(staff.get(f"/staff/events/{event.id}"))
     assert f"/staff/events/{event.id}/reach" in dashboard and f"/staff/events/{event.id}/calls" in dashboard
@@ -53,14 +61,16 @@ def test_the_event_page_lists_each_household_with_where_it_stands(db, school, ev
     assert "Amina Yusuf" in grade_3 and "Nadia Nobody" not in grade_3
 
 
-def test_unknown_filters_are_no_filter(db, school, event, staff, now):
+def test_unknown_filters_are_no_filter(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     page = staff.get(f"/staff/events/{event.id}/reach?grade=99&status=%3Cscript%3E&language=" + "x" * 300)
     assert page.status_code == 200
     assert "No household matches these choices." in text_of(page)  # the language filter alone, cut short
 
 
-def test_a_failed_message_shows_on_the_list(db, school, event, staff, now):
+def test_a_failed_message_shows_on_the_list(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     households = setup_households(db, school, event, now)
     message = db.session.execute(select(OutboxMessage).join(Invitation).where(
         Invitation.household_id == households["Amina"].id)).scalar_one()
@@ -70,7 +80,8 @@ def test_a_failed_message_shows_on_the_list(db, school, event, staff, now):
     assert "Amina Yusuf" in html and "Could not be delivered" in html and "Rosa Díaz" not in html
 
 
-def test_the_call_list_has_what_a_caller_needs(db, school, event, staff, now):
+def test_the_call_list_has_what_a_caller_needs(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     page = staff.get(f"/staff/events/{event.id}/calls")
     html = text_of(page)
@@ -85,7 +96,8 @@ def test_the_call_list_has_what_a_caller_needs(db, school, event, staff, now):
     assert "Rosa Díaz" in everyone
 
 
-def test_reached_and_coming_registers_the_household(db, school, event, staff, now):
+def test_reached_and_coming_registers_the_household(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     households = setup_households(db, school, event, now)
     amina = households["Amina"]
     page = text_of(staff.get(f"/staff/events/{event.id}/calls?grade=3"))
@@ -106,19 +118,25 @@ def test_reached_and_coming_registers_the_household(db, school, event, staff, no
     assert "Amina Yusuf is registered." in text_of(staff.get(response.headers["Location"]))
 
 
-def test_reached_and_coming_to_a_full_event_says_where_on_the_waitlist(db, school, make_event, staff, now):
-    event = make_event(capacity=2)
-    households = setup_households(db, school, event, now)  # Rosa and her child take both seats
+def test_reached_and_coming_to_a_full_event_says_the_place_in_line(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
+    households = setup_households(db, school, event, now)
+    event.capacity = 2  # Rosa's one adult and one child fill it
+    db.session.commit()
     amina = households["Amina"]
-    response = post(staff, f"/staff/events/{event.id}/calls/{amina.id}", {f"call{amina.id}-outcome": "reached_coming"})
+    page = text_of(staff.get(f"/staff/events/{event.id}/calls"))
+    token = re.search(rf'name="call{amina.id}-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = staff.post(f"/staff/events/{event.id}/calls/{amina.id}", data={
+        f"call{amina.id}-csrf_token": token, f"call{amina.id}-outcome": "reached_coming"})
     assert response.status_code == 302
     registration = db.session.execute(select(Registration).where(
         Registration.household_id == amina.id)).scalar_one()
-    assert registration.status == "waitlisted"
+    assert registration.status == RegistrationStatus.WAITLISTED
     assert "Amina Yusuf is on the waitlist: number 1 in line." in text_of(staff.get(response.headers["Location"]))
 
 
-def test_cant_come_needs_a_reason_and_keeps_what_was_typed(db, school, event, staff, now):
+def test_cant_come_needs_a_reason_and_keeps_what_was_typed(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     households = setup_households(db, school, event, now)
     amina = households["Amina"]
     url = f"/staff/events/{event.id}/calls/{amina.id}"
@@ -134,7 +152,8 @@ def test_cant_come_needs_a_reason_and_keeps_what_was_typed(db, school, event, st
     assert "Can&#39;t come: My work schedule" in reasons or "Can't come: My work schedule" in reasons
 
 
-def test_a_call_to_another_schools_household_is_not_found(db, school, event, staff, now):
+def test_a_call_to_another_schools_household_is_not_found(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     other = ensure_school("Roosevelt Middle School", "roosevelt", "America/New_York", "en")
     stranger = make_household(db, other, "Stranger", "en", phone="+16125550199")
     response = post(staff, f"/staff/events/{event.id}/calls/{stranger.id}",
@@ -143,7 +162,8 @@ def test_a_call_to_another_schools_household_is_not_found(db, school, event, sta
     assert db.session.execute(select(func.count()).select_from(CallOutcome)).scalar_one() == 0
 
 
-def test_the_reports_page_counts_the_calls(db, school, event, staff, now):
+def test_the_reports_page_counts_the_calls(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     households = setup_households(db, school, event, now)
     reach.record_call(event, households["Amina"], None, "no_answer", now)
     reach.record_call(event, households["Nobody"], None, "wrong_number", now)
@@ -154,7 +174,8 @@ def test_the_reports_page_counts_the_calls(db, school, event, staff, now):
     assert "Wrong number" in html and "/staff/reports/reach" in html and "/staff/not-reached" in html
 
 
-def test_the_not_reached_list_and_its_csv(db, school, event, staff, now):
+def test_the_not_reached_list_and_its_csv(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     make_household(db, school, "=HYPERLINK(\"http://evil\")", "en", phone="+16125550120", grades=("5",))
     page = staff.get("/staff/not-reached")
@@ -172,14 +193,16 @@ def test_the_not_reached_list_and_its_csv(db, school, event, staff, now):
     assert ["'=HYPERLINK(\"http://evil\")"] == [row[0] for row in everyone if "HYPERLINK" in row[0]]
 
 
-def test_a_later_date_shows_households_that_answered_before_it(db, school, event, staff, now):
+def test_a_later_date_shows_households_that_answered_before_it(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     later = to_local(now, school.tz).date() + timedelta(days=2)
     html = text_of(staff.get(f"/staff/not-reached?since={later}"))
     assert "Rosa Díaz" in html
 
 
-def test_who_the_school_reaches_page_and_csv(db, school, event, staff, now):
+def test_who_the_school_reaches_page_and_csv(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     today = to_local(now, school.tz).date()
     query = f"start={today}&end={today + timedelta(days=30)}"
@@ -198,12 +221,14 @@ def test_who_the_school_reaches_page_and_csv(db, school, event, staff, now):
     assert by_name["Grade 2"] == ["1", "0", "0", "0", "0", "0", "", ""]
 
 
-def test_an_empty_roster_says_so(db, school, staff):
+def test_an_empty_roster_says_so(db, school, signed_in):
+    staff = signed_in("organizer")
     assert "The roster is empty" in text_of(staff.get("/staff/reports/reach"))
     assert staff.get("/staff/reports/reach?start=2026-12-01&end=2026-01-01").status_code == 200
 
 
-def test_a_refused_call_shows_its_household_even_when_the_list_hides_it(db, school, event, staff, now):
+def test_a_refused_call_shows_its_household_even_when_the_list_hides_it(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     households = setup_households(db, school, event, now)
     rosa = households["Rosa"]  # registered: not on the default list
     response = post(staff, f"/staff/events/{event.id}/calls/{rosa.id}", {f"call{rosa.id}-outcome": "reached_coming"})
@@ -213,7 +238,8 @@ def test_a_refused_call_shows_its_household_even_when_the_list_hides_it(db, scho
     assert db.session.execute(select(func.count()).select_from(CallOutcome)).scalar_one() == 0
 
 
-def test_a_household_not_on_the_events_list_cannot_be_called_about_it(db, school, event, staff, now):
+def test_a_household_not_on_the_events_list_cannot_be_called_about_it(db, school, event, signed_in, now):
+    staff = signed_in("organizer")
     setup_households(db, school, event, now)
     senior = make_household(db, school, "Senior", "en", phone="+16125550130", grades=("12",))
     response = post(staff, f"/staff/events/{event.id}/calls/{senior.id}", {f"call{senior.id}-outcome": "no_answer"})

@@ -9,9 +9,8 @@ from portal.sample_roster import sample_roster
 from portal.services import invitations, reach, roster
 from tests.servers import twilio  # noqa: F401  (fixture)
 from tests.unit.test_roster import rows_of
-from tests.web.helpers import text_of
+from tests.web.helpers import post, text_of
 from tests.web.test_invitations import inbound, sms_app  # noqa: F401  (sms_app: a fixture)
-from tests.web.test_organizer import organizer, post, staff  # noqa: F401  (fixtures)
 
 
 def invited_by_text(db, event, language):
@@ -21,7 +20,8 @@ def invited_by_text(db, event, language):
         .order_by(Invitation.id)).scalars().all()
 
 
-def test_the_lists_shrink_as_families_answer(app, db, school, make_event, client, staff, now, sms_app):
+def test_the_lists_shrink_as_families_answer(app, db, school, make_event, client, signed_in, now, sms_app):
+    staff = signed_in("organizer")
     sample = sample_roster()
     roster.import_roster(school, rows_of(sample.csv), now)
     event = make_event(grades=["K", "1", "2", "3", "4", "5"], capacity=400)

@@ -9,7 +9,6 @@ from portal.clock import to_local
 from portal.models import CallResult, Invitation, MessageStatus, OutboxMessage, Registration, Suppression
 from portal.services import invitations, reach, registration as registration_service
 from tests.invitation_helpers import make_household
-from tests.web.test_organizer import organizer, staff  # noqa: F401  (fixtures)
 from tests.web.test_query_counts import statements_for
 
 SECRET = "test-secret"
@@ -53,7 +52,8 @@ def pages(event, school, now):
             "/staff/reports/reach.csv"]
 
 
-def test_statements_do_not_grow_with_households(app, db, school, event, staff, now, pages, family):
+def test_statements_do_not_grow_with_households(app, db, school, event, signed_in, now, pages, family):
+    staff = signed_in("organizer")
     grow(db, school, event, now, 4)
     small = {page: len(statements_for(staff, db, page)) for page in pages}
     grow(db, school, event, now, 36)
