@@ -193,16 +193,22 @@ def registration_form(event, page_language, registration=None, formdata=None, by
     return form
 
 
-def _prefill(form, registration):
-    form.name.data = registration.name
-    form.phone.data = registration.phone or ""
-    form.email.data = registration.email or ""
-    form.language.data = registration.language
-    form.contact_preference.data = registration.contact_preference
-    form.adults.data = registration.adults
-    form.children.data = registration.children
+def prefill_family(form, family):
+    """Who the family is, how to reach it and who comes, from a registration
+    or from the details a household's roster gives (FamilyDetails)."""
+    form.name.data = family.name
+    form.phone.data = family.phone or ""
+    form.email.data = family.email or ""
+    form.language.data = family.language
+    form.contact_preference.data = family.contact_preference
+    form.adults.data = family.adults
+    form.children.data = family.children
     if "grades" in form:
-        form.grades.data = registration.grades
+        form.grades.data = family.grades
+
+
+def _prefill(form, registration):
+    prefill_family(form, registration)
     form.note.data = registration.note
     for need in registration.needs:
         if need.kind == NeedKind.CHILDCARE and "childcare_children" in form:

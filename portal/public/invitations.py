@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..extensions import db
 from ..i18n import current_language
 from ..models import utcnow
-from ..registration_form import registration_form
+from ..registration_form import prefill_family, registration_form
 from ..services import invitations, links
 from ..views import posted_form, service_call, status_for
 from . import bp
@@ -32,18 +32,6 @@ def _private(response, status=None):
     return response
 
 
-def _prefill(form, details):
-    form.name.data = details.name
-    form.phone.data = details.phone or ""
-    form.email.data = details.email or ""
-    form.language.data = details.language
-    form.contact_preference.data = details.contact_preference
-    form.adults.data = details.adults
-    form.children.data = details.children
-    if "grades" in form:
-        form.grades.data = details.grades
-
-
 def _already_registered(invitation, now):
     """Their link goes again to their own phone or email, never to this page."""
     links.send_link_again(invitation.registration_id, now)
@@ -64,7 +52,7 @@ def invitation(token):
         return _private(render_template("public/closed.html", event=view), 410 if request.method == "POST" else 200)
     form = registration_form(event, current_language(), formdata=posted_form())
     if request.method == "GET":
-        _prefill(form, invitations.prefilled_details(invitation))
+        prefill_family(form, invitations.prefilled_details(invitation))
     # The personal link stands for the family: no automation or per-network checks,
     # so that two quick taps register.
     if request.method == "POST" and form.validate():

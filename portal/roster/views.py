@@ -120,6 +120,18 @@ def columns(key):
                            rows=roster_file.row_count), status_for(form)
 
 
+def _upload_with_rows(key):
+    """The upload and its rows, or where to go first: back to the start when
+    the upload is gone, to the columns while they are not chosen."""
+    upload = _upload_or_restart(key)
+    if upload is None:
+        return None, None, redirect(url_for("roster.overview"))
+    rows = _rows(upload)
+    if rows is None:
+        return upload, None, redirect(url_for("roster.columns", key=key))
+    return upload, rows, None
+
+
 def _rows(upload):
     roster_file = read_roster_file(upload["data"], g.school.country)
     if roster_file.kind == ONEROSTER:
@@ -137,12 +149,9 @@ def _import_settings(upload):
 @bp.get("/upload/<key>")
 @staff_required(*ORGANIZERS)
 def preview(key):
-    upload = _upload_or_restart(key)
-    if upload is None:
-        return redirect(url_for("roster.overview"))
-    rows = _rows(upload)
-    if rows is None:
-        return redirect(url_for("roster.columns", key=key))
+    upload, rows, detour = _upload_with_rows(key)
+    if detour:
+        return detour
     preview = roster_service.preview_import(g.school, rows, utcnow(), **_import_settings(upload))
     pages = preview.pages(PREVIEW_PAGE_ROWS)
     page = min(page_number(), pages)
@@ -154,12 +163,9 @@ def preview(key):
 @bp.post("/upload/<key>/import")
 @staff_required(*ORGANIZERS)
 def confirm(key):
-    upload = _upload_or_restart(key)
-    if upload is None:
-        return redirect(url_for("roster.overview"))
-    rows = _rows(upload)
-    if rows is None:
-        return redirect(url_for("roster.columns", key=key))
+    upload, rows, detour = _upload_with_rows(key)
+    if detour:
+        return detour
     with service_call():
         record = roster_service.import_roster(g.school, rows, utcnow(), user=current_user, **_import_settings(upload))
     uploads.discard()
