@@ -1,6 +1,6 @@
 """A household's personal invitation link: the registration form filled in
 from the roster, and "we can't come"."""
-from flask import abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -11,17 +11,12 @@ from ..services import invitations, links
 from ..views import posted_form, service_call, status_for
 from . import bp
 from .abuse import requester_hash
-from .forms import DeclineForm, LinkAgainForm
-from .views import _event_view, _remember_token, limit_posts, refusal_answer
+from .forms import DeclineForm
+from .views import _event_view, _remember_token, found_by_link_or_404, limit_posts, refusal_answer
 
 
 def _invitation_or_404(token):
-    invitation = invitations.find_by_token(token)
-    if invitation is None:
-        abort(make_response(render_template("public/dead_link.html", form=LinkAgainForm()), 404))
-    g.school = invitation.event.school
-    g.preferred_language = invitation.language
-    return invitation
+    return found_by_link_or_404(invitations.find_by_token(token))
 
 
 def _private(response, status=None):

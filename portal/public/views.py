@@ -215,14 +215,19 @@ def decline(event_id):
 
 # -- the family's own registration -------------------------------------------------
 
-def _registration_or_404(token):
-    registration = registration_service.find_by_token(token)
-    if registration is None:
-        # An old or mistyped link: offer to send theirs again.
+def found_by_link_or_404(found):
+    """What a family's personal link found (a registration or an invitation),
+    now the page's school and language; for an old or mistyped link, a page
+    that offers to send theirs again."""
+    if found is None:
         abort(make_response(render_template("public/dead_link.html", form=LinkAgainForm()), 404))
-    g.school = registration.event.school
-    g.preferred_language = registration.language
-    return registration
+    g.school = found.event.school
+    g.preferred_language = found.language
+    return found
+
+
+def _registration_or_404(token):
+    return found_by_link_or_404(registration_service.find_by_token(token))
 
 
 @bp.after_app_request
