@@ -103,14 +103,14 @@ def test_a_call_recorded_on_a_phone_registers_the_household(db, invited, staff_o
 
 
 @pytest.mark.browser
-def test_the_invitation_preview_fits_a_phone(db, school, make_event, admin, open_context, now):
+def test_the_invitation_preview_fits_a_phone(db, school, make_event, staff_of, open_context, now):
     """The previews hold long links (the personal one, the unsubscribe one):
     they wrap instead of widening the page."""
     make_household(db, school, "Rosa Díaz", "es", phone="+16125550101", grades=("1",))
     make_household(db, school, "Omar Haddad", "ar", email="omar.haddad@example.org", grades=("1",))
     event = make_event(grades=["1"])
     context, page = open_context(narrow(320))
-    sign_in(page, admin)
+    sign_in(page, staff_of("admin"))
     page.goto(f"/staff/events/{event.id}/invite")
     expect(page.locator("pre.message-text")).to_have_count(4)  # two languages, email and text each
     fits(page, 320)
